@@ -18,5 +18,5 @@ module.exports = {
   testMatch: ['<rootDir>/{src,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdktf.out/'],
   // Each package writes a machine-readable summary that .ci/run adds up into "N passed, N failed".
-  reporters: ['default', ['<rootDir>/../../scripts/jest-counts-reporter.cjs', {}]],
+  reporters: ['default', [require.resolve('./scripts/jest-counts-reporter.cjs'), {}]],
 };
