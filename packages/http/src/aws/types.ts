@@ -1,0 +1,41 @@
+/**
+ * The API Gateway REST (v1) proxy-integration shapes, written out here so the package needs no `@types/aws-lambda`
+ * at runtime or for consumers; they are structurally compatible with `APIGatewayProxyEvent`/`Result`.
+ */
+
+/** A v1 proxy-integration event; fields are loose because the fuzz tests (and real life) send partial ones. */
+export interface ProxyEvent {
+  resource?: string;
+  path?: string;
+  httpMethod?: string;
+  headers?: Record<string, string | undefined> | null;
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+  queryStringParameters?: Record<string, string | undefined> | null;
+  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
+  pathParameters?: Record<string, string | undefined> | null;
+  stageVariables?: Record<string, string | undefined> | null;
+  requestContext?: ProxyRequestContext | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+/** The parts of `requestContext` Portico reads (API Gateway sends many more). */
+export interface ProxyRequestContext {
+  requestId?: string;
+  stage?: string;
+  path?: string;
+  identity?: { sourceIp?: string; apiKeyId?: string | null; [key: string]: unknown } | null;
+  [key: string]: unknown;
+}
+
+/** What a Lambda proxy integration must return. */
+export interface ProxyResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded?: boolean;
+}
+
+/** A Lambda handler for REST proxy events; it never throws. */
+export type ProxyHandler = (event: ProxyEvent, context?: unknown) => Promise<ProxyResult>;

@@ -1,0 +1,50 @@
+import { BadRequestError, UnsupportedMediaTypeError } from './errors';
+import type { HeaderMap } from './request';
+
+/** `application/json` and any `application/*+json`, with or without parameters such as `charset`. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Keys that could reach an object's prototype when a parsed body is later merged or spread. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Only bodies containing one of these can hold a forbidden key (a `\u` escape could spell one). */
+const SUSPECT = /__proto__|constructor|prototype|\\u/;
+
+/**
+ * Whether a `Content-Type` value is JSON.
+ *
+ * @example
+ * isJsonContentType('application/merge-patch+json; charset=utf-8'); // true
+ */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  return contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
+}
+
+/**
+ * Parses a JSON request body: 415 unless the content type is JSON, 400 when it does not parse or contains a key
+ * (`__proto__`, `constructor`, `prototype`) that could pollute prototypes downstream.
+ *
+ * @example
+ * parseJsonBody(Buffer.from('{"name":"Ada"}'), headers); // { name: 'Ada' }
+ */
+export function parseJsonBody(raw: Buffer, headers: HeaderMap): unknown {
+  const contentType = headers.get('content-type');
+  if (!isJsonContentType(contentType)) {
+    throw new UnsupportedMediaTypeError(
+      `Expected a JSON body (Content-Type: application/json), got ${contentType ? `"${contentType}"` : 'no Content-Type'}`,
+    );
+  }
+  const source = raw.toString('utf8');
+  try {
+    return SUSPECT.test(source) ? JSON.parse(source, rejectForbiddenKeys) : JSON.parse(source);
+  } catch (error) {
+    if (error instanceof BadRequestError) throw error;
+    throw new BadRequestError('Request body is not valid JSON', { code: 'MALFORMED_JSON', cause: error });
+  }
+}
+
+function rejectForbiddenKeys(key: string, value: unknown): unknown {
+  if (FORBIDDEN_KEYS.has(key)) {
+    throw new BadRequestError(`Request body contains the forbidden key "${key}"`, { code: 'FORBIDDEN_KEY' });
+  }
+  return value;
+}

@@ -1,0 +1,164 @@
+/**
+ * One error base and one status table. Subclasses are generated from the table, so adding a status is one line and
+ * every error serialises the same way (RFC 9457 problem details).
+ */
+
+/** One violation in a 400 validation problem: where (RFC 6901 JSON pointer), what, and a stable code. */
+export interface Violation {
+  /** JSON pointer into the body (or into the query object when `in` is `"query"`). */
+  readonly pointer: string;
+  readonly message: string;
+  readonly code: string;
+  /** Which part of the request: the body (default) or the query string. */
+  readonly in?: 'body' | 'query' | 'path';
+}
+
+/** Options every {@link HttpError} takes. */
+export interface HttpErrorOptions {
+  /** Stable, machine-readable code; defaults to the status's code (e.g. `NOT_FOUND`). */
+  code?: string;
+  /** Structured details; validation errors put their violations here. Never exposed on 5xx. */
+  details?: readonly Violation[];
+  cause?: unknown;
+  /** Extra response headers, e.g. `Retry-After` or `Allow`. */
+  headers?: Record<string, string>;
+}
+
+/** RFC 9457 problem details, as Portico serialises them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  requestId?: string;
+  errors?: readonly Violation[];
+}
+
+/**
+ * Status → title (the HTTP reason phrase; RFC 9457 `type` is `about:blank`). The class name (`NotFoundError`) and
+ * the stable code (`NOT_FOUND`) are derived from the title, so one line adds a status.
+ */
+export const STATUS_TABLE = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+} as const satisfies Record<number, string>;
+
+type KnownStatus = keyof typeof STATUS_TABLE;
+
+/** The fixed detail every 5xx problem carries; the real message only goes to the log. */
+export const HIDDEN_DETAIL = 'Internal Server Error';
+
+function titleOf(status: number): string {
+  return STATUS_TABLE[status as KnownStatus] ?? (status < 500 ? 'Error' : HIDDEN_DETAIL);
+}
+
+/** `Not Found` → `NOT_FOUND`. */
+function codeOf(status: number): string {
+  return titleOf(status).toUpperCase().replaceAll(' ', '_');
+}
+
+/**
+ * An error that maps to an HTTP response. Throw it (or a subclass) anywhere in a handler or middleware; the app
+ * turns it into `application/problem+json`. Messages of 4xx errors reach the client; 5xx messages never do.
+ *
+ * @example
+ * throw new HttpError(409, 'User 42 already exists', { code: 'USER_EXISTS' });
+ */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: readonly Violation[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
+    super(message ?? titleOf(status), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HttpError';
+    this.status = Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+    this.code = options.code ?? codeOf(this.status);
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+
+  /** Whether the message and details may reach the client (4xx) or stay in the logs (5xx). */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+
+  /**
+   * The RFC 9457 problem for this error; 5xx errors get a fixed detail and no `errors`.
+   *
+   * @example
+   * new NotFoundError('User 42 not found').toJSON();
+   * // { type: 'about:blank', title: 'Not Found', status: 404, detail: 'User 42 not found', code: 'NOT_FOUND' }
+   */
+  toJSON(requestId?: string): Problem {
+    const expose = this.expose;
+    return {
+      type: 'about:blank',
+      title: titleOf(this.status),
+      status: this.status,
+      detail: expose ? this.message : HIDDEN_DETAIL,
+      code: expose ? this.code : codeOf(this.status),
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(expose && this.details ? { errors: this.details } : {}),
+    };
+  }
+}
+
+type HttpErrorClass = new (message?: string, options?: HttpErrorOptions) => HttpError;
+
+function defineHttpError(status: KnownStatus): HttpErrorClass {
+  const name = STATUS_TABLE[status].replaceAll(' ', '').replace(/(Error)?$/, 'Error');
+  const ErrorClass = class extends HttpError {
+    constructor(message?: string, options?: HttpErrorOptions) {
+      super(status, message, options);
+      this.name = name;
+    }
+  };
+  Object.defineProperty(ErrorClass, 'name', { value: name });
+  return ErrorClass;
+}
+
+// Annotated pure so a bundle that never names an error class drops it.
+/** 400: the request is malformed or invalid. @example throw new BadRequestError('limit must be a number') */
+export const BadRequestError = /* @__PURE__ */ defineHttpError(400);
+/** 401: no or bad credentials. @example throw new UnauthorizedError() */
+export const UnauthorizedError = /* @__PURE__ */ defineHttpError(401);
+/** 403: credentials are fine but not allowed. @example throw new ForbiddenError() */
+export const ForbiddenError = /* @__PURE__ */ defineHttpError(403);
+/** 404: no such resource. @example throw new NotFoundError(`User ${id} not found`) */
+export const NotFoundError = /* @__PURE__ */ defineHttpError(404);
+/** 405: pass `headers: { Allow }`. @example throw new MethodNotAllowedError(undefined, { headers: { Allow: 'GET' } }) */
+export const MethodNotAllowedError = /* @__PURE__ */ defineHttpError(405);
+/** 409: state conflict. @example throw new ConflictError(`User ${id} already exists`) */
+export const ConflictError = /* @__PURE__ */ defineHttpError(409);
+/** 413: body over the limit. @example throw new PayloadTooLargeError() */
+export const PayloadTooLargeError = /* @__PURE__ */ defineHttpError(413);
+/** 415: wrong content type. @example throw new UnsupportedMediaTypeError('Send application/json') */
+export const UnsupportedMediaTypeError = /* @__PURE__ */ defineHttpError(415);
+/** 422: well-formed but unprocessable. @example throw new UnprocessableEntityError('Email already verified') */
+export const UnprocessableEntityError = /* @__PURE__ */ defineHttpError(422);
+/** 429: slow down. @example throw new TooManyRequestsError(undefined, { headers: { 'Retry-After': '1' } }) */
+export const TooManyRequestsError = /* @__PURE__ */ defineHttpError(429);
+/** 500: the message is logged, never sent. @example throw new InternalServerError('store unreachable', { cause }) */
+export const InternalServerError = /* @__PURE__ */ defineHttpError(500);
+/** 503: dependency down. @example throw new ServiceUnavailableError('DynamoDB throttled', { cause }) */
+export const ServiceUnavailableError = /* @__PURE__ */ defineHttpError(503);
+
+/** Escapes one key for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`). */
+export function toPointer(path: readonly PropertyKey[]): string {
+  let pointer = '';
+  for (const key of path) pointer += '/' + String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+  return pointer;
+}

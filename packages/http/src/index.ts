@@ -1,0 +1,65 @@
+/**
+ * `@portico/http`: router, request/response, problem-JSON errors, CORS and one schema per route for Lambda
+ * functions behind API Gateway REST (v1) proxy integration. OpenAPI lives in `@portico/http/openapi` and test
+ * helpers in `@portico/http/testing`, so neither reaches a Lambda bundle.
+ */
+
+// Routes
+export { defineRoute, type RouteSpec, type AnyRouteSpec, type RouteCache, type RouteResponse, type RouteParams } from './route';
+export type { PathParams } from './router/path';
+export type { HttpMethod } from './router/pattern-router';
+
+// App
+export {
+  createApp,
+  type App,
+  type AppOptions,
+  type Handler,
+  type Middleware,
+  type RequestFor,
+  type Logger,
+  type LogEntry,
+  type SerializedError,
+} from './app';
+export { HeaderMap, type PorticoRequest } from './request';
+
+// Responses
+export { json, created, noContent, binary, text, toProxyResult, InvalidResultError, type HttpResult } from './responses';
+
+// Errors
+export {
+  HttpError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  MethodNotAllowedError,
+  ConflictError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  UnprocessableEntityError,
+  TooManyRequestsError,
+  InternalServerError,
+  ServiceUnavailableError,
+  STATUS_TABLE,
+  toPointer,
+  type HttpErrorOptions,
+  type Problem,
+  type Violation,
+} from './errors';
+
+// CORS
+export { createCors, type Cors, type CorsOptions } from './cors';
+
+// Schemas
+export { validate, type Schema, type Infer, type Validation } from './schema/validate';
+export { toGatewayModel, queryParameters, DRAFT_04, type JsonSchema, type QueryParameter } from './schema/json-schema';
+export { isJsonContentType } from './body';
+
+// Router (for tools that route without an app, e.g. a local gateway)
+export { createRouter, HTTP_METHODS } from './router/pattern-router';
+export type { Router, RouteMatch } from './router/types';
+
+// AWS converters
+export { readHeaders, readQuery, readBody, decodePath, toRequest, DEFAULT_BODY_LIMIT } from './aws/converters';
+export type { ProxyEvent, ProxyResult, ProxyHandler, ProxyRequestContext } from './aws/types';

@@ -1,0 +1,141 @@
+/**
+ * `@portico/http/openapi`: an OpenAPI 3.0 document from the route table. Kept out of the main entry so JSON
+ * Schema generation never reaches a Lambda bundle.
+ */
+import type { $ZodType } from 'zod/v4/core';
+import { toJSONSchema } from 'zod/v4/core';
+import { STATUS_TABLE } from './errors';
+import type { AnyRouteSpec } from './route';
+import { parseRoutePath } from './router/path';
+import { objectShape, type JsonSchema } from './schema/json-schema';
+
+/** Document-level facts `toOpenApi` cannot know from the routes. */
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+  servers?: readonly { url: string; description?: string }[];
+}
+
+/** An OpenAPI 3.0 document (loosely typed: it is data for tools). */
+export type OpenApiDocument = { openapi: '3.0.3'; info: JsonSchema; paths: Record<string, JsonSchema> } & JsonSchema;
+
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+const API_KEY_SCHEME = 'apiKey';
+
+const PROBLEM_SCHEMA: JsonSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['pointer', 'message', 'code'],
+        properties: {
+          pointer: { type: 'string', description: 'RFC 6901 JSON pointer' },
+          message: { type: 'string' },
+          code: { type: 'string' },
+          in: { type: 'string', enum: ['body', 'query', 'path'] },
+        },
+      },
+    },
+  },
+};
+
+/**
+ * Builds an OpenAPI 3.0 document: one operation per route, with path and query parameters, the JSON request body,
+ * documented responses, problem+json error responses, and the `x-api-key` scheme on key-protected routes.
+ * `ANY` routes use API Gateway's `x-amazon-apigateway-any-method` key.
+ *
+ * @example
+ * import { toOpenApi } from '@portico/http/openapi';
+ * const doc = toOpenApi(Object.values(routes), { title: 'Users API', version: '1.0.0' });
+ */
+export function toOpenApi(
+  routes: readonly AnyRouteSpec[] | Readonly<Record<string, AnyRouteSpec>>,
+  info: OpenApiInfo,
+): OpenApiDocument {
+  const list = Array.isArray(routes) ? routes : Object.values(routes);
+  const paths: Record<string, JsonSchema> = {};
+  let usesApiKey = false;
+  for (const route of list) {
+    const item = (paths[route.path] ??= {});
+    const key = route.method === 'ANY' ? 'x-amazon-apigateway-any-method' : route.method.toLowerCase();
+    item[key] = operation(route);
+    usesApiKey ||= route.apiKeyRequired === true;
+  }
+  const components: JsonSchema = { schemas: { Problem: PROBLEM_SCHEMA } };
+  if (usesApiKey) components.securitySchemes = { [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: 'x-api-key' } };
+  const doc: OpenApiDocument = {
+    openapi: '3.0.3',
+    info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
+    paths,
+    components,
+  };
+  if (info.servers) doc.servers = info.servers.map((server) => ({ ...server }));
+  return doc;
+}
+
+function operation(route: AnyRouteSpec): JsonSchema {
+  const op: JsonSchema = {};
+  if (route.operationId) op.operationId = route.operationId;
+  if (route.summary) op.summary = route.summary;
+  const parameters: JsonSchema[] = [];
+  for (const segment of parseRoutePath(route.path)) {
+    if (segment.kind === 'static') continue;
+    parameters.push({ name: segment.name, in: 'path', required: true, schema: { type: 'string' } });
+  }
+  const shape = objectShape(route.query);
+  if (shape) {
+    for (const [name, schema] of Object.entries(shape)) {
+      const required = schema._zod.optin !== 'optional';
+      parameters.push({ name, in: 'query', required, schema: toSchema(schema) });
+    }
+  }
+  if (parameters.length > 0) op.parameters = parameters;
+  if (route.body) {
+    op.requestBody = {
+      required: route.body._zod.optin !== 'optional',
+      content: { 'application/json': { schema: toSchema(route.body) } },
+    };
+  }
+  const responses: JsonSchema = {};
+  for (const [status, response] of Object.entries(route.responses ?? {})) {
+    responses[status] = response.schema
+      ? { description: response.description, content: { 'application/json': { schema: toSchema(response.schema, 'output') } } }
+      : { description: response.description };
+  }
+  if (Object.keys(responses).length === 0) responses[route.method === 'POST' ? '201' : '200'] = { description: 'Success' };
+  const errors: number[] = [];
+  if (route.body || route.query || parameters.length > 0) errors.push(400);
+  if (route.apiKeyRequired) errors.push(403);
+  if (parameters.some((parameter) => parameter.in === 'path')) errors.push(404);
+  if (route.body) errors.push(413, 415);
+  errors.push(500);
+  for (const status of errors) {
+    responses[String(status)] ??= {
+      description: STATUS_TABLE[status as keyof typeof STATUS_TABLE],
+      content: { 'application/problem+json': { schema: PROBLEM_REF } },
+    };
+  }
+  op.responses = responses;
+  if (route.apiKeyRequired) op.security = [{ [API_KEY_SCHEME]: [] }];
+  return op;
+}
+
+function toSchema(schema: $ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _dialect, ...rest } = toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+    io,
+  }) as JsonSchema;
+  return rest;
+}

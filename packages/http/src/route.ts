@@ -1,0 +1,66 @@
+import type { $ZodType } from 'zod/v4/core';
+import { parseRoutePath, type PathParams } from './router/path';
+import { HTTP_METHODS, type HttpMethod } from './router/pattern-router';
+
+/** Stage-cache settings for a GET route: which query-string names form the cache key, and for how long. */
+export interface RouteCache {
+  readonly keyParameters: readonly string[];
+  readonly ttlSeconds?: number;
+}
+
+/** A documented response of a route (OpenAPI only; nothing enforces it at runtime). */
+export interface RouteResponse {
+  readonly description: string;
+  readonly schema?: $ZodType;
+}
+
+/**
+ * What a route is — never how it is handled — so infrastructure can import the route table as plain data.
+ * `B` and `Q` are the body and query schemas; the path's parameters come from `P` itself.
+ */
+export interface RouteSpec<
+  P extends string = string,
+  B extends $ZodType | undefined = $ZodType | undefined,
+  Q extends $ZodType | undefined = $ZodType | undefined,
+> {
+  readonly method: HttpMethod;
+  readonly path: P;
+  readonly operationId?: string;
+  readonly summary?: string;
+  /** Request body schema: type, validation, API Gateway model and OpenAPI request body. */
+  readonly body?: B;
+  /** Query-string schema (an object of strings): required keys become required query parameters. */
+  readonly query?: Q;
+  /** Whether API Gateway demands an `x-api-key` header. @default false */
+  readonly apiKeyRequired?: boolean;
+  readonly cache?: RouteCache;
+  readonly responses?: Readonly<Record<number, RouteResponse>>;
+}
+
+/** Any route spec, whatever its schemas. */
+export type AnyRouteSpec = RouteSpec<string, $ZodType | undefined, $ZodType | undefined>;
+
+/** The path parameters of a route spec. */
+export type RouteParams<R> = R extends { readonly path: infer P extends string } ? PathParams<P> : never;
+
+/**
+ * Declares a route. Checks the method and path now (leading `/`, balanced braces, `{proxy+}` only last) and throws
+ * with the fix in the message, so a typo fails at import, not at the first request.
+ *
+ * @example
+ * const getUser = defineRoute({ method: 'GET', path: '/users/{id}', summary: 'Get a user' });
+ * const createUser = defineRoute({ method: 'POST', path: '/users', body: z.object({ name: z.string() }) });
+ */
+export function defineRoute<
+  const P extends string,
+  B extends $ZodType | undefined = undefined,
+  Q extends $ZodType | undefined = undefined,
+>(spec: RouteSpec<P, B, Q>): RouteSpec<P, B, Q> {
+  if (!(HTTP_METHODS as readonly string[]).includes(spec.method)) {
+    throw new TypeError(
+      `Route "${String(spec.method)} ${spec.path}" has an unknown method: use one of ${HTTP_METHODS.join(', ')}`,
+    );
+  }
+  parseRoutePath(spec.path);
+  return Object.freeze({ ...spec });
+}

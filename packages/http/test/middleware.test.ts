@@ -1,0 +1,94 @@
+import * as z from 'zod/mini';
+import { createApp, defineRoute, json, type HttpResult } from '../src/index';
+import { invoke } from '../src/testing';
+
+const route = defineRoute({ method: 'GET', path: '/x' });
+
+describe('middleware', () => {
+  it('runs as an onion: first added is outermost', async () => {
+    const order: string[] = [];
+    const app = createApp();
+    app.use(async (_req, next) => {
+      order.push('a in');
+      const res = await next();
+      order.push('a out');
+      return res;
+    });
+    app.use(async (_req, next) => {
+      order.push('b in');
+      const res = await next();
+      order.push('b out');
+      return res;
+    });
+    app.handle(route, () => {
+      order.push('handler');
+      return json({});
+    });
+
+    await invoke(app.lambda(), { path: '/x' });
+
+    expect(order).toEqual(['a in', 'b in', 'handler', 'b out', 'a out']);
+  });
+
+  it('can replace or decorate the result', async () => {
+    const app = createApp();
+    app.use(async (req, next) => {
+      const res = await next();
+      return { ...res, headers: { ...res.headers, 'x-request-id': req.requestId } };
+    });
+    app.handle(route, () => json({}));
+
+    const res = await invoke(app.lambda(), { path: '/x', requestId: 'r-5' });
+
+    expect(res.headers['x-request-id']).toBe('r-5');
+  });
+
+  it('can short-circuit without calling next', async () => {
+    const handler = jest.fn(() => json({}));
+    const app = createApp();
+    app.use(async (req): Promise<HttpResult> =>
+      req.headers.has('x-api-key') ? json({}) : { statusCode: 401, body: '' },
+    );
+    app.handle(route, handler);
+
+    const res = await invoke(app.lambda(), { path: '/x' });
+
+    expect(res.statusCode).toBe(401);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('refuses a second next() call with a logged 500', async () => {
+    const handler = jest.fn(() => json({}));
+    const logger = { error: jest.fn() };
+    const app = createApp({ logger });
+    app.use(async (_req, next) => {
+      await next();
+      return next();
+    });
+    app.handle(route, handler);
+
+    const res = await invoke(app.lambda(), { path: '/x' });
+
+    expect(res.statusCode).toBe(500);
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(logger.error.mock.calls[0][0].error.message).toBe('Middleware called next() more than once');
+  });
+
+  it('runs before validation: a failing body is still seen by middleware', async () => {
+    const seen: unknown[] = [];
+    const app = createApp();
+    app.use(async (req, next) => {
+      seen.push(req.rawBody?.toString());
+      return next();
+    });
+    app.handle(
+      defineRoute({ method: 'POST', path: '/y', body: z.object({ n: z.number() }) }),
+      () => json({}),
+    );
+
+    const res = await invoke(app.lambda(), { method: 'POST', path: '/y', json: { n: 'x' } });
+
+    expect(res.statusCode).toBe(400);
+    expect(seen).toEqual(['{"n":"x"}']);
+  });
+});
