@@ -1,0 +1,76 @@
+/**
+ * The built artifact, not the source: dist/lambda.zip is unpacked outside the repository (so no node_modules can
+ * help it) and run in its own `node` process, which must answer the seed's requests exactly as the source does.
+ * Turbo's `test` task depends on `build`; run on its own, this suite builds dist/ first when it is missing.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startBundleProcess, type BundleProcess } from './support/bundle-process';
+import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
+import { seedRequestSuite } from './support/seed-suite';
+import { readZip, type ZipFileEntry } from './support/zip';
+
+const PACKAGE_DIR = resolve(__dirname, '..');
+const DIST = join(PACKAGE_DIR, 'dist');
+
+let dynamo: LocalDynamo;
+let bundle: BundleProcess;
+let unpacked: string;
+let entries: ZipFileEntry[];
+
+beforeAll(async () => {
+  if (!existsSync(join(DIST, 'build-meta.json'))) {
+    execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts'], {
+      cwd: PACKAGE_DIR,
+      stdio: 'inherit',
+    });
+  }
+  dynamo = await startLocalDynamo('users-bundle-test');
+  entries = await readZip(await readFile(join(DIST, 'lambda.zip')));
+  unpacked = await mkdtemp(join(tmpdir(), 'users-api-zip-'));
+  for (const entry of entries) await writeFile(join(unpacked, entry.name), entry.data);
+  const env = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    USERS_TABLE: dynamo.tableName,
+  };
+  bundle = startBundleProcess(join(unpacked, 'handler.mjs'), env);
+}, 60_000);
+
+afterAll(async () => {
+  await bundle?.stop();
+  await dynamo?.stop();
+  if (unpacked) await rm(unpacked, { recursive: true, force: true });
+});
+
+describe('dist/lambda.zip', () => {
+  it('holds exactly the bundle and its source map, byte for byte what dist/ has', async () => {
+    expect(entries.map((e) => e.name)).toEqual(['handler.mjs', 'handler.mjs.map']);
+    expect(entries[0]!.data.equals(await readFile(join(DIST, 'handler.mjs')))).toBe(true);
+  });
+
+  it('is described by build-meta.json for infra', async () => {
+    const zip = await readFile(join(DIST, 'lambda.zip'));
+
+    const meta = JSON.parse(await readFile(join(DIST, 'build-meta.json'), 'utf8'));
+
+    expect(meta).toMatchObject({
+      handler: 'handler.handler',
+      zip: 'lambda.zip',
+      runtime: 'nodejs22.x',
+      bytes: zip.length,
+      sha256: createHash('sha256').update(zip).digest('hex'),
+      sourceCodeHash: createHash('sha256').update(zip).digest('base64'),
+    });
+  });
+});
+
+describe('the seed requests, through the bundle unpacked from dist/lambda.zip', () => {
+  seedRequestSuite(() => (event) => bundle.call(event));
+});

@@ -1,0 +1,194 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { MAX_SEARCH_PAGES, createUsersTable, createUserStore, UserExistsError, type UserStore } from '../src/store';
+import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
+
+let dynamo: LocalDynamo;
+let tables = 0;
+
+/** A store over a fresh, empty table, so tests never see each other's items. */
+async function freshStore(): Promise<UserStore> {
+  const tableName = `store-test-${++tables}`;
+  await createUsersTable(dynamo.client, tableName);
+  return createUserStore({ tableName });
+}
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+describe('UserStore', () => {
+  it('stores a user under a generated uuid and reads it back without internal attributes', async () => {
+    const store = await freshStore();
+
+    const created = await store.create({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    const read = await store.get(created.id);
+
+    expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Date(created.createdAt).toISOString()).toBe(created.createdAt);
+    expect(read).toEqual({
+      id: created.id,
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      createdAt: created.createdAt,
+    });
+  });
+
+  it('omits email when none was given', async () => {
+    const store = await freshStore();
+
+    const created = await store.create({ name: 'Grace', email: undefined });
+
+    expect(await store.get(created.id)).toEqual({ id: created.id, name: 'Grace', createdAt: created.createdAt });
+  });
+
+  it('never overwrites an existing id: the second write fails and the first user stays', async () => {
+    const store = await freshStore();
+    const first = await store.create({ name: 'Ada' }, { id: 'same-id', now: new Date('2020-01-01T00:00:00Z') });
+
+    const second = store.create({ name: 'Eve', email: 'eve@example.com' }, { id: 'same-id' });
+
+    await expect(second).rejects.toBeInstanceOf(UserExistsError);
+    expect(await store.get('same-id')).toEqual(first);
+    expect(await store.count()).toBe(1);
+  });
+
+  it('deletes a user once, then reports it missing', async () => {
+    const store = await freshStore();
+    const user = await store.create({ name: 'Ada' });
+
+    const first = await store.delete(user.id);
+    const second = await store.delete(user.id);
+
+    expect([first, second]).toEqual([true, false]);
+    expect(await store.get(user.id)).toBeUndefined();
+  });
+
+  it('returns undefined for an unknown id', async () => {
+    const store = await freshStore();
+
+    expect(await store.get('nobody')).toBeUndefined();
+  });
+
+  it('pages through more users than one page holds, each exactly once, with no cursor after the last', async () => {
+    const store = await freshStore();
+    const ids = new Set<string>();
+    for (let i = 0; i < 23; i++) ids.add((await store.create({ name: `user ${i}` })).id);
+
+    const sizes: number[] = [];
+    const seen: string[] = [];
+    let page = await store.list(10);
+    for (;;) {
+      sizes.push(page.items.length);
+      seen.push(...page.items.map((u) => u.id));
+      if (!page.nextKey) break;
+      page = await store.list(10, page.nextKey);
+    }
+
+    expect(sizes).toEqual([10, 10, 3]);
+    expect(new Set(seen)).toEqual(ids);
+    expect(seen).toHaveLength(23);
+  });
+
+  it('gives no cursor when the table holds exactly one page', async () => {
+    const store = await freshStore();
+    for (let i = 0; i < 5; i++) await store.create({ name: `user ${i}` });
+
+    const page = await store.list(5);
+
+    expect(page.items).toHaveLength(5);
+    expect(page.nextKey).toBeUndefined();
+  });
+
+  it('searches names by substring, ignoring case, up to the limit', async () => {
+    const store = await freshStore();
+    for (const name of ['Ada Lovelace', 'ADAM Smith', 'Grace Hopper', 'Canada Dry', 'Linus']) {
+      await store.create({ name });
+    }
+
+    const all = await store.search('aDa', 10);
+    const two = await store.search('ada', 2);
+    const none = await store.search('zzz', 10);
+
+    expect(all.map((u) => u.name).sort()).toEqual(['ADAM Smith', 'Ada Lovelace', 'Canada Dry']);
+    expect(two).toHaveLength(2);
+    expect(none).toEqual([]);
+    expect(all[0]).not.toHaveProperty('nameLower');
+  });
+
+  it(`stops searching after ${MAX_SEARCH_PAGES} pages of 1 MB, however much of the table is left`, async () => {
+    const tableName = 'store-test-search-bound';
+    await createUsersTable(dynamo.client, tableName);
+    const padding = 'x'.repeat(300_000); // ~3 items per 1 MB Scan page, so 30 items need ~10 pages
+    for (let i = 0; i < 30; i++) {
+      await dynamo.client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            id: { S: `filler-${i}` },
+            name: { S: 'Filler' },
+            nameLower: { S: 'filler' },
+            padding: { S: padding },
+          },
+        }),
+      );
+    }
+    const client = new DynamoDBClient({});
+    let scans = 0;
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === 'ScanCommand') scans++;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const store = createUserStore({ tableName, client });
+
+    const results = await store.search('needle', 10);
+
+    expect(results).toEqual([]);
+    expect(scans).toBe(MAX_SEARCH_PAGES);
+    client.destroy();
+  }, 30_000);
+
+  it('creating the table again is a no-op', async () => {
+    const store = await freshStore();
+    await store.create({ name: 'Ada' });
+
+    await createUsersTable(dynamo.client, store.tableName);
+
+    expect(await store.count()).toBe(1);
+  });
+});
+
+describe('createUserStore', () => {
+  it('fails at init with the fix in the message when USERS_TABLE is missing', () => {
+    expect(() => createUserStore({ env: {} })).toThrow(/USERS_TABLE is not set/);
+  });
+
+  it('honours the generic AWS_ENDPOINT_URL when no DynamoDB-specific endpoint is set', async () => {
+    const tableName = 'store-test-generic-endpoint';
+    await createUsersTable(dynamo.client, tableName);
+    const { AWS_ENDPOINT_URL_DYNAMODB: specific, AWS_ENDPOINT_URL: generic } = process.env;
+    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL = dynamo.endpoint;
+    try {
+      const store = createUserStore({ tableName });
+
+      const user = await store.create({ name: 'Ada' });
+
+      expect(await store.get(user.id)).toEqual(user);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = specific;
+      if (generic === undefined) delete process.env.AWS_ENDPOINT_URL;
+      else process.env.AWS_ENDPOINT_URL = generic;
+    }
+  });
+
+  it('takes the table name from USERS_TABLE', () => {
+    expect(createUserStore({ env: { USERS_TABLE: 'users-x' } }).tableName).toBe('users-x');
+  });
+});

@@ -1,0 +1,47 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import { createUsersTable } from '../../src/store';
+
+/** A running in-process dynalite with the users table created and the SDK environment pointing at it. */
+export interface LocalDynamo {
+  endpoint: string;
+  tableName: string;
+  /** A client for test set-up and inspection, separate from the one the code under test builds. */
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on 127.0.0.1 and a free port, creates the users table, and sets the variables the SDK and the
+ * handler read (region, dummy credentials, `AWS_ENDPOINT_URL_DYNAMODB`, `USERS_TABLE`). Call it before the handler
+ * module is imported: the handler builds its clients at import, as it does in Lambda.
+ */
+export async function startLocalDynamo(tableName = 'users-test'): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    USERS_TABLE: tableName,
+  });
+  const client = new DynamoDBClient({});
+  await createUsersTable(client, tableName);
+  return {
+    endpoint,
+    tableName,
+    client,
+    async stop() {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { createProxyEvent, invoke, type InvokeResult, type ProxyEventInit } from '@portico/http/testing';
+import type { ProxyEvent } from '@portico/http';
+import { routes, type User } from '../../src/routes';
+
+/** Calls a users-api handler (from src, or the bundle in a child process) with one event. */
+export type CallHandler = (event: ProxyEvent) => Promise<unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * The seed tutorial's requests, as API Gateway would send them, and the exact answers expected. Registered once
+ * per implementation (the handler from src, the built bundle) so both are held to the same answers.
+ */
+export function seedRequestSuite(call: () => CallHandler): void {
+  const send = (init: ProxyEventInit): Promise<InvokeResult> =>
+    invoke((event) => call()(event), createProxyEvent({ routes, ...init }));
+
+  it('GET /hello says hello', async () => {
+    const res = await send({ path: '/hello' });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.body).toBe('{"message":"Hello, World!"}');
+  });
+
+  it('POST /users stores the user, answers 201 with it and its Location, and GET /users/{id} returns it', async () => {
+    const created = await send({
+      method: 'POST',
+      path: '/users',
+      json: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    });
+    const user = created.json<User>();
+    const read = await send({ path: `/users/${user.id}` });
+
+    expect(created.statusCode).toBe(201);
+    expect(user).toEqual({
+      id: expect.stringMatching(UUID),
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      createdAt: expect.any(String),
+    });
+    expect(new Date(user.createdAt).toISOString()).toBe(user.createdAt);
+    expect(created.headers.location).toBe(`/users/${user.id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.body).toBe(created.body);
+  });
+
+  it('GET /users lists stored users', async () => {
+    const { body } = await send({ method: 'POST', path: '/users', json: { name: 'Listed' } });
+
+    const res = await send({ path: '/users', query: { limit: '100' } });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ items: User[] }>().items).toContainEqual(JSON.parse(body));
+  });
+
+  it('GET /search finds users by part of the name, ignoring case', async () => {
+    const { body } = await send({ method: 'POST', path: '/users', json: { name: 'Seed Searchable' } });
+
+    const res = await send({ path: '/search', query: { q: 'SEARCHABLE', limit: '5' } });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ query: 'SEARCHABLE', limit: 5, results: [JSON.parse(body)] });
+  });
+
+  it('DELETE /users/{id} answers 204, after which the user is gone (404 problem)', async () => {
+    const id = (await send({ method: 'POST', path: '/users', json: { name: 'Short-lived' } })).json<User>().id;
+
+    const deleted = await send({ method: 'DELETE', path: `/users/${id}` });
+    const read = await send({ path: `/users/${id}` });
+
+    expect(deleted.statusCode).toBe(204);
+    expect(deleted.body).toBe('');
+    expect(read.statusCode).toBe(404);
+    expect(read.headers['content-type']).toBe('application/problem+json');
+    expect(read.json()).toMatchObject({ status: 404, title: 'Not Found', detail: `User ${id} not found` });
+  });
+
+  it('answers a malformed JSON body with a 400 problem', async () => {
+    const res = await send({
+      method: 'POST',
+      path: '/users',
+      body: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
+  });
+}
