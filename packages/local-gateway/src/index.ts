@@ -1,0 +1,36 @@
+/**
+ * @portico/local-gateway — runs a synthesized API Gateway REST API stack (Terraform JSON) locally, with the
+ * gateway's behaviour and Lambda functions in worker threads. No Docker, no AWS account.
+ */
+
+// Stack loading
+export { loadStack, loadStackFile, isUnresolved } from './terraform-stack';
+export type {
+  Stack,
+  RestApiDef,
+  ResourceDef,
+  MethodDef,
+  IntegrationDef,
+  LambdaFunctionDef,
+  StageDef,
+  ApiKeyDef,
+  UsagePlanDef,
+  TableDef,
+  LoadStackOptions,
+} from './terraform-stack';
+export { UnsupportedStackError } from './errors';
+
+// The gateway
+export { createGateway, MAX_PAYLOAD_BYTES, INTEGRATION_TIMEOUT_MS } from './gateway';
+export type { Gateway, GatewayOptions, ApiKeyInfo } from './gateway';
+
+// Time, for tests
+export { createManualClock, SYSTEM_CLOCK } from './clock';
+export type { Clock, ManualClock } from './clock';
+
+// Building blocks (exported for tests and tools that need the same rules)
+export { buildProxyEvent, parseQuery, formatRequestTime, isBinaryMediaType } from './proxy-event';
+export type { ProxyEvent } from './proxy-event';
+export { checkProxyResult } from './proxy-result';
+export { quotaPeriodStart, TokenBucket } from './throttling';
+export { FunctionPool } from './lambda-pool';

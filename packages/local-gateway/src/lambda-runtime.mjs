@@ -1,0 +1,103 @@
+// @ts-check
+// One Lambda execution environment, run inside a worker thread. Plain JavaScript on purpose: a worker starts a fresh
+// isolate that has neither the test transform nor tsx, so this file must run as-is under Node.
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+
+/** @type {{ handlerFile: string, exportName: string, functionName: string, memoryMb: number, arn: string, logGroupName: string, logStreamName: string }} */
+const meta = workerData;
+/** @type {string | undefined} */
+let currentRequestId;
+
+// Lambda prefixes every console line with time, request id and level; keep that so local logs read like CloudWatch.
+for (const [method, level] of /** @type {const} */ ([
+  ['log', 'INFO'],
+  ['info', 'INFO'],
+  ['warn', 'WARN'],
+  ['error', 'ERROR'],
+  ['debug', 'DEBUG'],
+  ['trace', 'TRACE'],
+])) {
+  const stream = level === 'ERROR' || level === 'WARN' ? process.stderr : process.stdout;
+  console[method] = (...args) => {
+    stream.write(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}\n`);
+  };
+}
+
+/** @param {unknown} error */
+function serializeError(error) {
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') };
+  }
+  return { errorType: 'Error', errorMessage: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error), trace: [] };
+}
+
+/** @type {Function | undefined} */
+let handler;
+const started = performance.now();
+try {
+  const mod = await import(pathToFileURL(meta.handlerFile).href);
+  /** @type {any} */
+  let target = mod;
+  const path = meta.exportName.split('.');
+  for (const [i, key] of path.entries()) {
+    target = target?.[key] ?? (i === 0 ? mod.default?.[key] : undefined);
+  }
+  if (typeof target !== 'function') {
+    const error = new Error(`${meta.handlerFile.split('/').pop()}.${meta.exportName} is undefined or not exported`);
+    error.name = 'Runtime.HandlerNotFound';
+    throw error;
+  }
+  handler = target;
+  parentPort?.postMessage({ type: 'ready', initMs: performance.now() - started });
+} catch (error) {
+  const serialized = serializeError(error);
+  if (serialized.errorType === 'Error' || serialized.errorType === 'SyntaxError') serialized.errorType = 'Runtime.ImportModuleError';
+  parentPort?.postMessage({ type: 'init-error', error: serialized });
+}
+
+parentPort?.on('message', (/** @type {{ type: string, id: number, event: unknown, deadline: number, awsRequestId: string }} */ msg) => {
+  if (msg.type !== 'invoke' || !handler) return;
+  currentRequestId = msg.awsRequestId;
+  let settled = false;
+  /** @param {unknown} error @param {unknown} [result] */
+  const finish = (error, result) => {
+    if (settled) return;
+    settled = true;
+    if (error !== undefined && error !== null) {
+      parentPort?.postMessage({ type: 'error', id: msg.id, error: serializeError(error) });
+      return;
+    }
+    let payload;
+    try {
+      payload = JSON.stringify(result === undefined ? null : result);
+    } catch (cause) {
+      parentPort?.postMessage({ type: 'error', id: msg.id, error: { ...serializeError(cause), errorType: 'Runtime.UnmarshalError' } });
+      return;
+    }
+    parentPort?.postMessage({ type: 'result', id: msg.id, payload });
+  };
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: meta.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: meta.arn,
+    memoryLimitInMB: String(meta.memoryMb),
+    awsRequestId: msg.awsRequestId,
+    logGroupName: meta.logGroupName,
+    logStreamName: meta.logStreamName,
+    getRemainingTimeInMillis: () => Math.max(0, msg.deadline - Date.now()),
+    done: finish,
+    succeed: (/** @type {unknown} */ result) => finish(null, result),
+    fail: (/** @type {unknown} */ error) => finish(error ?? new Error('handled')),
+  };
+  try {
+    const returned = /** @type {Function} */ (handler)(msg.event, context, finish);
+    if (returned && typeof returned.then === 'function') {
+      returned.then((/** @type {unknown} */ value) => finish(null, value), (/** @type {unknown} */ error) => finish(error ?? new Error('rejected')));
+    }
+  } catch (error) {
+    finish(error);
+  }
+});

@@ -1,0 +1,113 @@
+/**
+ * Embedded DynamoDB for local runs: dynalite on loopback, persisted under a folder, with the stack's tables created
+ * and optionally seeded. Talks DynamoDB's JSON protocol directly (a handful of calls) rather than pulling the AWS SDK
+ * into the gateway package.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import type { TableDef } from './terraform-stack';
+
+export interface LocalDynamoDb {
+  endpoint: string;
+  /** Creates the table unless it exists; true when it was created. */
+  ensureTable(table: TableDef): Promise<boolean>;
+  /** Puts the items when the table is empty; returns how many were written. */
+  seedIfEmpty(tableName: string, items: Array<Record<string, unknown>>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on 127.0.0.1 (a free port), persisting to `dataDir`.
+ *
+ * @example
+ * const db = await startLocalDynamoDb({ dataDir: '.portico/dynamodb' });
+ * await db.ensureTable(stack.tables[0]);
+ */
+export async function startLocalDynamoDb(options: { dataDir?: string; port?: number } = {}): Promise<LocalDynamoDb> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server: Server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call = async (action: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDB_20120810.${action}`,
+        // dynalite wants a SigV4-shaped header; it does not check the signature.
+        authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        'x-amz-date': '20260101T000000Z',
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  return {
+    endpoint,
+    async ensureTable(table) {
+      const described = await call('DescribeTable', { TableName: table.name });
+      if (described.status === 200) return false;
+      const keySchema = [{ AttributeName: table.hashKey, KeyType: 'HASH' }];
+      if (table.rangeKey) keySchema.push({ AttributeName: table.rangeKey, KeyType: 'RANGE' });
+      const created = await call('CreateTable', {
+        TableName: table.name,
+        AttributeDefinitions: table.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+        KeySchema: keySchema,
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(table.globalSecondaryIndexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((g) => ({
+                IndexName: g.name,
+                KeySchema: [
+                  { AttributeName: g.hashKey, KeyType: 'HASH' },
+                  ...(g.rangeKey ? [{ AttributeName: g.rangeKey, KeyType: 'RANGE' }] : []),
+                ],
+                Projection: { ProjectionType: g.projectionType },
+              })),
+            }
+          : {}),
+      });
+      if (created.status !== 200) throw new Error(`CreateTable ${table.name} failed: ${JSON.stringify(created.json)}`);
+      // dynalite answers CreateTable with CREATING and flips to ACTIVE on a timer: wait, as callers would against AWS.
+      for (let attempt = 0; ; attempt += 1) {
+        const status = (await call('DescribeTable', { TableName: table.name })).json.Table as { TableStatus?: string } | undefined;
+        if (status?.TableStatus === 'ACTIVE') break;
+        if (attempt === 200) throw new Error(`Table ${table.name} did not become ACTIVE`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return true;
+    },
+    async seedIfEmpty(tableName, items) {
+      const scan = await call('Scan', { TableName: tableName, Limit: 1, Select: 'COUNT' });
+      if (scan.status !== 200) throw new Error(`Scan ${tableName} failed: ${JSON.stringify(scan.json)}`);
+      if (Number(scan.json.Count ?? 0) > 0) return 0;
+      for (const item of items) {
+        const put = await call('PutItem', { TableName: tableName, Item: toAttributeMap(item) });
+        if (put.status !== 200) throw new Error(`PutItem ${tableName} failed: ${JSON.stringify(put.json)}`);
+      }
+      return items.length;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function toAttributeMap(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (typeof value === 'string') out[key] = { S: value };
+    else if (typeof value === 'number') out[key] = { N: String(value) };
+    else if (typeof value === 'boolean') out[key] = { BOOL: value };
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * Checks a Lambda proxy result the way API Gateway does and turns it into an HTTP response.
+ *
+ * What API Gateway accepts (and this mirrors): a JSON object whose only keys are `statusCode`, `headers`,
+ * `multiValueHeaders`, `body` and `isBase64Encoded`; every one is optional. A missing `statusCode` means 200
+ * (AWS behaviour, also what LocalStack's AWS-validated snapshots show). `statusCode` may be a number or a numeric
+ * string in 100..599; `body` must be a string when present; header values must be strings (booleans are accepted
+ * and sent as "true"/"false"); anything else is "Malformed Lambda proxy response" → 502.
+ */
+import { isBinaryMediaType } from './proxy-event';
+
+export interface HttpResult {
+  statusCode: number;
+  /** lower-case name → values */
+  headers: Map<string, { name: string; values: string[] }>;
+  body: Buffer;
+}
+
+export type ProxyResultCheck = { ok: true; result: HttpResult } | { ok: false; reason: string };
+
+const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+
+/**
+ * Validates a parsed Lambda payload and builds the response. `accept` decides whether a base64 body is decoded:
+ * API Gateway only converts when the first `Accept` media type (or, lacking it, the response Content-Type) is a binary
+ * media type of the API.
+ *
+ * @example
+ * const check = checkProxyResult({ statusCode: 201, body: '{}' }, { accept: undefined, binaryMediaTypes: [] });
+ * if (check.ok) check.result.statusCode; // 201
+ */
+export function checkProxyResult(
+  payload: unknown,
+  options: { accept: string | undefined; binaryMediaTypes: string[] },
+): ProxyResultCheck {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return { ok: false, reason: 'result is not a JSON object' };
+  const result = payload as Record<string, unknown>;
+  for (const key of Object.keys(result)) {
+    if (!ALLOWED_KEYS.has(key)) return { ok: false, reason: `unexpected field "${key}"` };
+  }
+  let statusCode = 200;
+  if (result.statusCode !== undefined && result.statusCode !== null) {
+    const raw = result.statusCode;
+    const parsed = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(parsed) || parsed < 100 || parsed > 599) return { ok: false, reason: `invalid statusCode ${JSON.stringify(raw)}` };
+    statusCode = parsed;
+  }
+  if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') {
+    return { ok: false, reason: 'body is not a string' };
+  }
+  if (result.isBase64Encoded !== undefined && result.isBase64Encoded !== null && typeof result.isBase64Encoded !== 'boolean') {
+    return { ok: false, reason: 'isBase64Encoded is not a boolean' };
+  }
+  const headers = new Map<string, { name: string; values: string[] }>();
+  const headerValue = (v: unknown): string | undefined =>
+    typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : undefined;
+  if (result.headers !== undefined && result.headers !== null) {
+    if (typeof result.headers !== 'object' || Array.isArray(result.headers)) return { ok: false, reason: 'headers is not an object' };
+    for (const [name, raw] of Object.entries(result.headers)) {
+      const value = headerValue(raw);
+      if (value === undefined) return { ok: false, reason: `header "${name}" is not a string` };
+      headers.set(name.toLowerCase(), { name, values: [value] });
+    }
+  }
+  if (result.multiValueHeaders !== undefined && result.multiValueHeaders !== null) {
+    if (typeof result.multiValueHeaders !== 'object' || Array.isArray(result.multiValueHeaders)) {
+      return { ok: false, reason: 'multiValueHeaders is not an object' };
+    }
+    for (const [name, raw] of Object.entries(result.multiValueHeaders)) {
+      if (!Array.isArray(raw)) return { ok: false, reason: `multiValueHeaders "${name}" is not a list` };
+      const values: string[] = [];
+      for (const item of raw) {
+        const value = headerValue(item);
+        if (value === undefined) return { ok: false, reason: `multiValueHeaders "${name}" holds a non-string` };
+        values.push(value);
+      }
+      // Same name in both maps: the multi-value list wins (API Gateway merges, multiValueHeaders taking precedence).
+      headers.set(name.toLowerCase(), { name, values });
+    }
+  }
+  if (!headers.has('content-type')) headers.set('content-type', { name: 'Content-Type', values: ['application/json'] });
+
+  const text = typeof result.body === 'string' ? result.body : '';
+  let body: Buffer;
+  if (result.isBase64Encoded === true) {
+    const firstAccept = options.accept?.split(',')[0]?.trim();
+    const contentType = headers.get('content-type')?.values[0];
+    const wantsBinary = firstAccept ? isBinaryMediaType(firstAccept, options.binaryMediaTypes) : isBinaryMediaType(contentType, options.binaryMediaTypes);
+    body = wantsBinary ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  } else {
+    body = Buffer.from(text, 'utf8');
+  }
+  return { ok: true, result: { statusCode, headers, body } };
+}

@@ -1,0 +1,392 @@
+/**
+ * A small Velocity (VTL) evaluator for the mapping templates API Gateway runs in MOCK integrations, integration
+ * responses and gateway responses. It covers what such templates use in practice: `#set`, `#if/#elseif/#else/#end`,
+ * `$ref`, `$!ref`, `${ref}`, property chains and method calls (`$input.params().header.get("Origin")`), string,
+ * number and boolean literals, `== != && || !`, plus `$util.escapeJavaScript`/`urlEncode`/`base64Encode` and
+ * `$context.responseOverride`. Anything else (`#foreach`, macros) renders as text — deliberately small rather than a
+ * full Velocity port.
+ */
+
+type Value = unknown;
+export type VtlScope = Record<string, Value>;
+
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'ref'; source: string; quiet: boolean; chain: Segment[] }
+  | { kind: 'set'; target: Segment[]; value: Expr }
+  | { kind: 'if'; branches: Array<{ cond: Expr | undefined; body: Node[] }> };
+
+type Segment = { name: string; args?: Expr[] };
+type Expr =
+  | { kind: 'lit'; value: Value }
+  | { kind: 'str'; parts: Node[] }
+  | { kind: 'ref'; chain: Segment[] }
+  | { kind: 'not'; expr: Expr }
+  | { kind: 'bin'; op: string; left: Expr; right: Expr };
+
+/**
+ * Renders a template against a scope.
+ *
+ * @example
+ * renderVtl('#if($a == "x")yes#end $!missing', { a: 'x' }); // 'yes '
+ */
+export function renderVtl(template: string, scope: VtlScope): string {
+  const parser = new Parser(template);
+  const nodes = parser.parseNodes([]);
+  return evaluate(nodes, scope);
+}
+
+/** `$util` as API Gateway provides it (the parts worth having locally). */
+export const VTL_UTIL = {
+  escapeJavaScript: (s: unknown) =>
+    String(s ?? '')
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/'/g, "\\'")
+      .replace(/\//g, '\\/')
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/\t/g, '\\t'),
+  urlEncode: (s: unknown) => encodeURIComponent(String(s ?? '')),
+  urlDecode: (s: unknown) => decodeURIComponent(String(s ?? '')),
+  base64Encode: (s: unknown) => Buffer.from(String(s ?? '')).toString('base64'),
+  base64Decode: (s: unknown) => Buffer.from(String(s ?? ''), 'base64').toString('utf8'),
+  parseJson: (s: unknown) => JSON.parse(String(s)),
+};
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly src: string) {}
+
+  parseNodes(stops: string[]): Node[] {
+    const nodes: Node[] = [];
+    let text = '';
+    const flush = () => {
+      if (text) nodes.push({ kind: 'text', text });
+      text = '';
+    };
+    while (this.pos < this.src.length) {
+      const ch = this.src[this.pos]!;
+      if (ch === '#') {
+        const directive = /^#(set|if|elseif|else|end)\b|^#\{(set|if|elseif|else|end)\}/.exec(this.src.slice(this.pos));
+        if (directive) {
+          const name = directive[1] ?? directive[2]!;
+          if (stops.includes(name)) {
+            flush();
+            return nodes;
+          }
+          if (name === 'set') {
+            flush();
+            this.pos += directive[0].length;
+            nodes.push(this.parseSet());
+            this.skipLineEnd();
+            continue;
+          }
+          if (name === 'if') {
+            flush();
+            this.pos += directive[0].length;
+            nodes.push(this.parseIf());
+            continue;
+          }
+        }
+        if (this.src.startsWith('##', this.pos)) {
+          // A line comment.
+          const nl = this.src.indexOf('\n', this.pos);
+          this.pos = nl === -1 ? this.src.length : nl + 1;
+          continue;
+        }
+      }
+      if (ch === '$') {
+        const ref = this.tryRef();
+        if (ref) {
+          flush();
+          nodes.push(ref);
+          continue;
+        }
+      }
+      text += ch;
+      this.pos += 1;
+    }
+    flush();
+    return nodes;
+  }
+
+  private skipLineEnd() {
+    // Velocity swallows the newline after a directive that stands alone on its line.
+    const rest = /^[ \t]*\r?\n/.exec(this.src.slice(this.pos));
+    if (rest) this.pos += rest[0].length;
+  }
+
+  private parseSet(): Node {
+    this.expect('(');
+    this.skipSpace();
+    const ref = this.tryRef();
+    if (!ref || ref.kind !== 'ref') throw new Error(`VTL: #set needs a $reference at ${this.pos}`);
+    this.skipSpace();
+    this.expect('=');
+    const value = this.parseExpr();
+    this.skipSpace();
+    this.expect(')');
+    return { kind: 'set', target: ref.chain, value };
+  }
+
+  private parseIf(): Node {
+    const branches: Array<{ cond: Expr | undefined; body: Node[] }> = [];
+    let cond: Expr | undefined = this.parseCondition();
+    for (;;) {
+      const body = this.parseNodes(['elseif', 'else', 'end']);
+      branches.push({ cond, body });
+      const rest = this.src.slice(this.pos);
+      const m = /^#(elseif|else|end)\b|^#\{(elseif|else|end)\}/.exec(rest);
+      if (!m) throw new Error('VTL: #if without #end');
+      this.pos += m[0].length;
+      const name = m[1] ?? m[2];
+      if (name === 'end') break;
+      if (name === 'else') cond = { kind: 'lit', value: true };
+      else cond = this.parseCondition();
+    }
+    this.skipLineEnd();
+    return { kind: 'if', branches };
+  }
+
+  private parseCondition(): Expr {
+    this.skipSpace();
+    this.expect('(');
+    const expr = this.parseExpr();
+    this.skipSpace();
+    this.expect(')');
+    return expr;
+  }
+
+  private parseExpr(): Expr {
+    return this.parseBinary(0);
+  }
+
+  private static readonly PRECEDENCE: Array<string[]> = [['||'], ['&&'], ['==', '!=', '>=', '<=', '>', '<']];
+
+  private parseBinary(level: number): Expr {
+    if (level >= Parser.PRECEDENCE.length) return this.parseUnary();
+    let left = this.parseBinary(level + 1);
+    for (;;) {
+      this.skipSpace();
+      const op = Parser.PRECEDENCE[level]!.find((o) => this.src.startsWith(o, this.pos));
+      if (!op) return left;
+      this.pos += op.length;
+      const right = this.parseBinary(level + 1);
+      left = { kind: 'bin', op, left, right };
+    }
+  }
+
+  private parseUnary(): Expr {
+    this.skipSpace();
+    if (this.src[this.pos] === '!' && this.src[this.pos + 1] !== '=') {
+      this.pos += 1;
+      return { kind: 'not', expr: this.parseUnary() };
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Expr {
+    this.skipSpace();
+    const ch = this.src[this.pos];
+    if (ch === '(') {
+      this.pos += 1;
+      const e = this.parseExpr();
+      this.skipSpace();
+      this.expect(')');
+      return e;
+    }
+    if (ch === '"') {
+      const end = this.findQuoteEnd('"');
+      const inner = this.src.slice(this.pos + 1, end);
+      this.pos = end + 1;
+      return { kind: 'str', parts: new Parser(inner).parseNodes([]) };
+    }
+    if (ch === "'") {
+      const end = this.findQuoteEnd("'");
+      const value = this.src.slice(this.pos + 1, end);
+      this.pos = end + 1;
+      return { kind: 'lit', value };
+    }
+    if (ch === '$') {
+      const ref = this.tryRef();
+      if (ref && ref.kind === 'ref') return { kind: 'ref', chain: ref.chain };
+    }
+    const literal = /^(-?\d+(?:\.\d+)?|true|false|null)/.exec(this.src.slice(this.pos));
+    if (literal) {
+      this.pos += literal[0].length;
+      const raw = literal[0];
+      return { kind: 'lit', value: raw === 'true' ? true : raw === 'false' ? false : raw === 'null' ? null : Number(raw) };
+    }
+    throw new Error(`VTL: unexpected "${this.src.slice(this.pos, this.pos + 10)}"`);
+  }
+
+  private findQuoteEnd(quote: string): number {
+    let i = this.pos + 1;
+    while (i < this.src.length && this.src[i] !== quote) i += this.src[i] === '\\' ? 2 : 1;
+    if (i >= this.src.length) throw new Error('VTL: unterminated string');
+    return i;
+  }
+
+  private tryRef(): Extract<Node, { kind: 'ref' }> | undefined {
+    const start = this.pos;
+    let i = this.pos + 1;
+    let quiet = false;
+    if (this.src[i] === '!') {
+      quiet = true;
+      i += 1;
+    }
+    const braced = this.src[i] === '{';
+    if (braced) i += 1;
+    const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.src.slice(i));
+    if (!ident) return undefined;
+    // `${aws_x.y.z}` is Terraform's, not Velocity's: leave it to the caller (rare inside templates).
+    this.pos = i + ident[0].length;
+    const chain: Segment[] = [{ name: ident[0] }];
+    for (;;) {
+      const rest = this.src.slice(this.pos);
+      const prop = /^\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(rest);
+      if (!prop) break;
+      // A trailing dash belongs to text, not to a header name ("$x-" is rare; header names like Allow-Origin are common).
+      this.pos += prop[0].length;
+      const segment: Segment = { name: prop[1]! };
+      if (this.src[this.pos] === '(') {
+        this.pos += 1;
+        segment.args = [];
+        this.skipSpace();
+        while (this.src[this.pos] !== ')') {
+          segment.args.push(this.parseExpr());
+          this.skipSpace();
+          if (this.src[this.pos] === ',') this.pos += 1;
+          this.skipSpace();
+        }
+        this.pos += 1;
+      }
+      chain.push(segment);
+    }
+    if (chain[0]!.name && this.src[this.pos] === '(' && chain.length === 1) {
+      // `$input.params()` style calls on the head are written with a property; a bare call is not VTL.
+    }
+    if (braced) {
+      if (this.src[this.pos] !== '}') {
+        this.pos = start;
+        return undefined;
+      }
+      this.pos += 1;
+    }
+    return { kind: 'ref', source: this.src.slice(start, this.pos), quiet, chain };
+  }
+
+  private skipSpace() {
+    while (this.pos < this.src.length && /\s/.test(this.src[this.pos]!)) this.pos += 1;
+  }
+
+  private expect(ch: string) {
+    this.skipSpace();
+    if (this.src[this.pos] !== ch) throw new Error(`VTL: expected "${ch}" at ${this.pos}`);
+    this.pos += 1;
+  }
+}
+
+function evaluate(nodes: Node[], scope: VtlScope): string {
+  let out = '';
+  for (const node of nodes) {
+    if (node.kind === 'text') out += node.text;
+    else if (node.kind === 'ref') {
+      const value = resolveChain(node.chain, scope);
+      out += value === undefined || value === null ? (node.quiet ? '' : node.source) : stringify(value);
+    } else if (node.kind === 'set') {
+      assign(node.target, evalExpr(node.value, scope), scope);
+    } else {
+      for (const branch of node.branches) {
+        if (branch.cond === undefined || truthy(evalExpr(branch.cond, scope))) {
+          out += evaluate(branch.body, scope);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function stringify(value: Value): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Map) return `{${[...value].map(([k, v]) => `${k}=${stringify(v)}`).join(', ')}}`;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function truthy(value: Value): boolean {
+  return value !== undefined && value !== null && value !== false;
+}
+
+function evalExpr(expr: Expr, scope: VtlScope): Value {
+  switch (expr.kind) {
+    case 'lit':
+      return expr.value;
+    case 'str':
+      return evaluate(expr.parts, scope);
+    case 'ref':
+      return resolveChain(expr.chain, scope);
+    case 'not':
+      return !truthy(evalExpr(expr.expr, scope));
+    case 'bin': {
+      const left = evalExpr(expr.left, scope);
+      if (expr.op === '||') return truthy(left) || truthy(evalExpr(expr.right, scope));
+      if (expr.op === '&&') return truthy(left) && truthy(evalExpr(expr.right, scope));
+      const right = evalExpr(expr.right, scope);
+      const eq = (left ?? null) === (right ?? null) || (left != null && right != null && String(left) === String(right));
+      if (expr.op === '==') return eq;
+      if (expr.op === '!=') return !eq;
+      const a = Number(left);
+      const b = Number(right);
+      return expr.op === '>' ? a > b : expr.op === '<' ? a < b : expr.op === '>=' ? a >= b : a <= b;
+    }
+  }
+}
+
+function resolveChain(chain: Segment[], scope: VtlScope): Value {
+  let current: Value = scope[chain[0]!.name];
+  for (const segment of chain.slice(1)) {
+    if (current === undefined || current === null) return undefined;
+    if (segment.args) {
+      const args = segment.args.map((a) => evalExpr(a, scope));
+      current = callMethod(current, segment.name, args);
+    } else {
+      current = current instanceof Map ? current.get(segment.name) : (current as Record<string, Value>)[segment.name];
+    }
+  }
+  return current;
+}
+
+function callMethod(target: Value, name: string, args: Value[]): Value {
+  if (target instanceof Map) {
+    if (name === 'get') return target.get(String(args[0]));
+    if (name === 'containsKey') return target.has(String(args[0]));
+    if (name === 'keySet') return [...target.keys()];
+    if (name === 'size') return target.size;
+  }
+  const fn = (target as Record<string, unknown>)[name];
+  if (typeof fn === 'function') return (fn as (...a: Value[]) => Value).apply(target, args);
+  if (typeof target === 'string') {
+    if (name === 'length') return target.length;
+    if (name === 'contains') return target.includes(String(args[0]));
+    if (name === 'toLowerCase') return target.toLowerCase();
+    if (name === 'toUpperCase') return target.toUpperCase();
+  }
+  if (name === 'get' && target && typeof target === 'object') return (target as Record<string, Value>)[String(args[0])];
+  return undefined;
+}
+
+function assign(chain: Segment[], value: Value, scope: VtlScope): void {
+  let current: Record<string, Value> = scope;
+  for (const [i, segment] of chain.entries()) {
+    if (i === chain.length - 1) {
+      current[segment.name] = value;
+      return;
+    }
+    const next = current[segment.name];
+    if (next === undefined || next === null || typeof next !== 'object') current[segment.name] = {};
+    current = current[segment.name] as Record<string, Value>;
+  }
+}

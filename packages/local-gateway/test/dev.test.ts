@@ -1,0 +1,269 @@
+/**
+ * `pnpm dev` end to end: the seed's curl sequence against a spawned dev runner (users-api build in watch mode,
+ * synthesized users-api-dev stack, dynalite, the gateway), a restart that keeps the data, and a real browser
+ * checking CORS from an allowed and a disallowed origin.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findRepoRoot } from '../src/dev';
+
+jest.setTimeout(180_000);
+
+const ROOT = findRepoRoot(__dirname);
+const READY = /dev: ready at (http:\/\/\S+)/;
+
+interface DevProcess {
+  child: ChildProcess;
+  url: string;
+  keys: string[];
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/** Spawns the dev runner like `pnpm dev` does, on a free port and a private data folder. */
+async function spawnDev(dataDir: string, workDir: string): Promise<DevProcess> {
+  const tsx = createRequire(join(ROOT, 'package.json')).resolve('tsx/cli');
+  const child = spawn(process.execPath, [tsx, join(__dirname, '..', 'src', 'dev-cli.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PORTICO_DATA_DIR: dataDir, PORTICO_DEV_DIR: workDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`dev did not start:\n${output}`)), 150_000);
+    const check = () => {
+      const match = READY.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`dev exited with ${code}:\n${output}`)));
+  });
+  const keys = [...output.matchAll(/API key \S+: (\S+)/g)].map((m) => m[1]!);
+  return {
+    child,
+    url,
+    keys,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGINT');
+      }),
+  };
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+const hasApp = existsSync(join(ROOT, 'apps', 'users-api', 'scripts', 'build.ts')) && existsSync(join(ROOT, 'infra', 'src', 'main.ts'));
+const CHROMIUM = '/usr/bin/chromium';
+const describeWithApp = hasApp ? describe : describe.skip;
+
+describeWithApp('pnpm dev (users-api)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'portico-dev-data-'));
+  const workDir = mkdtempSync(join(tmpdir(), 'portico-dev-work-'));
+  let dev: DevProcess;
+  let createdId = '';
+
+  beforeAll(async () => {
+    dev = await spawnDev(dataDir, workDir);
+  });
+  afterAll(async () => {
+    if (dev && dev.child.exitCode === null) await dev.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('prints the stage URL and its API keys', () => {
+    expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/dev$/);
+    expect(dev.keys.length).toBeGreaterThan(0);
+  });
+
+  it('answers GET /hello', async () => {
+    const res = await fetch(`${dev.url}/hello`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ message: 'Hello, World!' });
+  });
+
+  it('lists the seeded users', async () => {
+    const res = await fetch(`${dev.url}/users`);
+    expect(res.status).toBe(200);
+    const names = ((await res.json()) as { items: Array<{ name: string }> }).items.map((u) => u.name).sort();
+    expect(names).toEqual(['Alice', 'Bob']);
+  });
+
+  it('refuses POST /users without a key and creates with one', async () => {
+    const body = JSON.stringify({ name: 'Carol', email: 'carol@example.com' });
+    const denied = await fetch(`${dev.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toEqual({ message: 'Forbidden' });
+
+    const res = await fetch(`${dev.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': dev.keys[0]! }, body });
+    expect(res.status).toBe(201);
+    const user = (await res.json()) as { id: string; name: string };
+    expect(user.name).toBe('Carol');
+    expect(res.headers.get('location')).toBe(`/users/${user.id}`);
+    createdId = user.id;
+  });
+
+  it('gets the created user by id', async () => {
+    const res = await fetch(`${dev.url}/users/${createdId}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: createdId, name: 'Carol', email: 'carol@example.com' });
+  });
+
+  it('searches by name', async () => {
+    const res = await fetch(`${dev.url}/search?q=ali`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: Array<{ name: string }> };
+    expect(body.results.map((u) => u.name)).toEqual(['Alice']);
+  });
+
+  it('answers the CORS preflight for an allowed origin', async () => {
+    const res = await fetch(`${dev.url}/users`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-api-key' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-api-key');
+  });
+
+  it('logs one line per request', () => {
+    expect(dev.output()).toMatch(/^GET \/dev\/hello 200 \d+ms/m);
+    expect(dev.output()).toMatch(/^POST \/dev\/users 201 \d+ms/m);
+  });
+
+  describe('in a real browser', () => {
+    const haveChromium = existsSync(CHROMIUM);
+    if (!haveChromium && process.env.PORTICO_REQUIRE_TOOLS !== '1') {
+      it.skip(`needs Debian chromium at ${CHROMIUM} (apt-get install chromium); skipped`, () => undefined);
+      return;
+    }
+
+    /**
+     * Loads a page from `origin` and runs a preflighted JSON POST and a GET against the gateway. The page is served
+     * by a real loopback server on a free port; `--host-rules` lets the browser reach it under the allowlisted origin
+     * `http://localhost:5173` without binding that fixed port.
+     */
+    async function fromOrigin(origin: 'allowed' | 'disallowed'): Promise<{ post: string; get: string; origin: string }> {
+      expect(existsSync(CHROMIUM)).toBe(true);
+      const { chromium } = await import('playwright-core');
+      const pages = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>cors</title>'));
+      await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', () => resolve()));
+      const pagePort = (pages.address() as AddressInfo).port;
+      const pageOrigin = origin === 'allowed' ? 'http://localhost:5173' : `http://127.0.0.1:${pagePort}`;
+      const profile = mkdtempSync(join(tmpdir(), 'portico-chromium-'));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          `--host-rules=MAP localhost:5173 127.0.0.1:${pagePort}`,
+        ],
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${pageOrigin}/index.html`);
+        const result = await page.evaluate(
+          async ({ base, key }) => {
+            const attempt = async (run: () => Promise<Response>) => {
+              try {
+                const res = await run();
+                return `${res.status} ${await res.text()}`;
+              } catch (error) {
+                return `blocked: ${(error as Error).name}`;
+              }
+            };
+            const post = await attempt(() =>
+              fetch(`${base}/users`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ name: 'Browser' }) }),
+            );
+            const get = await attempt(() => fetch(`${base}/users?limit=1`));
+            return { post, get };
+          },
+          { base: dev.url, key: dev.keys[0]! },
+        );
+        return { ...result, origin: pageOrigin };
+      } finally {
+        await context.close();
+        pages.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
+    }
+
+    it('lets an allowed origin POST JSON (preflighted) and GET', async () => {
+      const { post, get } = await fromOrigin('allowed');
+      expect(post).toMatch(/^201 \{"id":"[0-9a-f-]{36}","name":"Browser"/);
+      expect(get).toMatch(/^200 \{"items":\[/);
+    });
+
+    it('blocks a disallowed origin in the browser', async () => {
+      const before = dev.output().length;
+      const { post, get } = await fromOrigin('disallowed');
+      expect(post).toBe('blocked: TypeError');
+      expect(get).toBe('blocked: TypeError');
+      // The browser did ask: the preflight reached the gateway, which answered it without allowing that origin.
+      const during = dev.output().slice(before);
+      expect(during).toMatch(/^OPTIONS \/dev\/users 204/m);
+      expect(during).not.toMatch(/^POST \/dev\/users/m);
+    });
+  });
+
+  it('hot-reloads a rebuilt bundle without a restart', async () => {
+    // Arrange: what the esbuild watcher does on a source change is rewrite the bundle in the work folder.
+    const bundle = join(workDir, 'users-api', 'handler.mjs');
+    const before = dev.output().length;
+    // Act
+    appendFileSync(bundle, '\n// rebuilt\n');
+    const reloaded = await waitFor(() => /reloaded users-api-dev-handler/.test(dev.output().slice(before)), 5_000);
+    const res = await fetch(`${dev.url}/hello`);
+    // Assert: the next request starts a fresh environment on the new code.
+    expect(reloaded).toBe(true);
+    expect(res.status).toBe(200);
+    await waitFor(() => /GET \/dev\/hello 200 \d+ms \(cold start/.test(dev.output().slice(before)), 2_000);
+    expect(dev.output().slice(before)).toMatch(/^GET \/dev\/hello 200 \d+ms \(cold start \d+ms\)/m);
+  });
+
+  it('stops cleanly on Ctrl-C and keeps the data for the next start', async () => {
+    const code = await dev.stop();
+    expect(code).toBe(0);
+    const again = await spawnDev(dataDir, workDir);
+    try {
+      expect(again.output()).not.toContain('seeded');
+      const res = await fetch(`${again.url}/users/${createdId}`);
+      expect(res.status).toBe(200);
+    } finally {
+      expect(await again.stop()).toBe(0);
+    }
+  });
+});
+
+if (!hasApp) {
+  describe('pnpm dev (users-api)', () => {
+    it.skip('needs apps/users-api and infra in the repository; skipped', () => undefined);
+  });
+}

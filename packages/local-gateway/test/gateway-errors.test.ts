@@ -1,0 +1,137 @@
+import { FIXED_KEY } from './fixtures/test-stack';
+import { request, startTestGateway, type Harness } from './helpers';
+
+describe('gateway errors over HTTP', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startTestGateway();
+  });
+  afterAll(() => h.close());
+
+  it.each([
+    ['an unknown path', '/nope', 'GET'],
+    ['a known path with an undeclared method', '/search', 'DELETE'],
+    ['another stage', '/../prod/echo', 'GET'],
+  ])('answers 403 Missing Authentication Token for %s', async (_label, path, method) => {
+    // Arrange
+    const target = path.startsWith('/..') ? h.url.replace(/\/test$/, '/prod/echo') : `${h.url}${path}`;
+    // Act
+    const res = await request(target, { method });
+    // Assert
+    expect(res.status).toBe(403);
+    expect(res.text).toBe('{"message":"Missing Authentication Token"}');
+    expect(res.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    // DEFAULT_4XX adds its headers to every 4xx the gateway generates.
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(res.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('answers 403 Forbidden without an API key, with a wrong one, and with a disabled one', async () => {
+    const missing = await request(`${h.url}/secure`);
+    const wrong = await request(`${h.url}/secure`, { headers: { 'x-api-key': 'nope' } });
+    const disabled = await request(`${h.url}/secure`, { headers: { 'x-api-key': 'disabled-key-value-0123456789' } });
+    for (const res of [missing, wrong, disabled]) {
+      expect(res.status).toBe(403);
+      expect(res.text).toBe('{"message":"Forbidden"}');
+      expect(res.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    }
+  });
+
+  it('lets a valid key through and puts it in requestContext.identity', async () => {
+    const res = await request(`${h.url}/secure`, { headers: { 'X-API-Key': FIXED_KEY } });
+    expect(res.status).toBe(200);
+    const identity = res.json().event.requestContext.identity;
+    expect(identity.apiKey).toBe(FIXED_KEY);
+    expect(identity.apiKeyId).toMatch(/^[a-z0-9]{10}$/);
+  });
+
+  it('lists the stage keys, generating a value for a key the stack left blank', () => {
+    const names = h.gateway.apiKeys.map((k) => k.name).sort();
+    expect(names).toEqual(['fixed-key', 'generated-key']);
+    const generated = h.gateway.apiKeys.find((k) => k.name === 'generated-key')!;
+    expect(generated.generated).toBe(true);
+    expect(generated.value).toMatch(/^[a-z0-9]{40}$/);
+    expect(h.logs.some((line) => line.includes(generated.value))).toBe(true);
+    expect(h.logs[0]).toContain(`${h.url}`);
+  });
+
+  it('answers 400 with the missing parameter names when a validator checks parameters', async () => {
+    const res = await request(`${h.url}/search?limit=3`);
+    expect(res.status).toBe(400);
+    expect(res.text).toBe('{"message":"Missing required request parameters: [q]"}');
+    expect(res.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+    const ok = await request(`${h.url}/search?q=al`);
+    expect(ok.status).toBe(200);
+  });
+
+  it('checks parameters before the body, listing every missing one', async () => {
+    const res = await request(`${h.url}/validated`, { method: 'POST', body: '{"name":"Ada"}', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.json()).toEqual({ message: 'Missing required request parameters: [mode]' });
+  });
+
+  it('renders BAD_REQUEST_BODY through its configured template and status', async () => {
+    const res = await request(`${h.url}/validated?mode=x`, {
+      method: 'POST',
+      body: JSON.stringify({ email: 'a@b.c', extra: 1 }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(422);
+    const body = res.json();
+    expect(body.message).toBe('Invalid request body');
+    expect(body.type).toBe('BAD_REQUEST_BODY');
+    expect(body.details).toContain('object has missing required properties (["name"])');
+    expect(body.details).toContain('["extra"]');
+    // The specific response has no headers of its own; DEFAULT_4XX does not leak into a configured type.
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('rejects unparseable JSON as an invalid body and passes a valid one to the function', async () => {
+    const bad = await request(`${h.url}/validated?mode=x`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
+    expect(bad.status).toBe(422);
+    const good = await request(`${h.url}/validated?mode=x`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Ada' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(good.status).toBe(200);
+    expect(good.json().event.body).toBe('{"name":"Ada"}');
+  });
+
+  it('answers 413 for a payload over the limit', async () => {
+    const small = await startTestGateway({ maxPayloadBytes: 1024 });
+    try {
+      const res = await request(`${small.url}/echo`, { method: 'POST', body: 'x'.repeat(2048) });
+      expect(res.status).toBe(413);
+      expect(res.json()).toEqual({ message: 'Request Too Long' });
+      const fits = await request(`${small.url}/echo`, { method: 'POST', body: 'x'.repeat(1000) });
+      expect(fits.status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('turns a thrown error into 502 Internal server error', async () => {
+    const res = await request(`${h.url}/fail`);
+    expect(res.status).toBe(502);
+    expect(res.text).toBe('{"message":"Internal server error"}');
+    expect(res.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
+    expect(h.logs.some((l) => /GET \/test\/fail 502 .*TypeError: boom/.test(l))).toBe(true);
+  });
+
+  it('answers the MOCK integration from its integration response', async () => {
+    const res = await request(`${h.url}/mock`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-mocked')).toBe('yes');
+    expect(res.headers.get('x-stage')).toBe('test');
+    expect(res.json()).toEqual({ mocked: true, stage: 'test', requestId: res.headers.get('x-amzn-requestid') });
+  });
+
+  it('logs one line per request with method, path, status and time', async () => {
+    const before = h.logs.length;
+    await request(`${h.url}/echo/7`);
+    const line = h.logs.slice(before).join('\n');
+    expect(line).toMatch(/^GET \/test\/echo\/7 200 \d+ms/);
+  });
+});

@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FUNCTION_OVERRIDES } from './fixtures/test-stack';
+import { request, startTestGateway, type Harness } from './helpers';
+
+const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+};
+
+describe('Lambda runtime emulation', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startTestGateway({ env: { LOCAL_OVERRIDE: 'from-cli' }, integrationTimeoutMs: 2_500 });
+  });
+  afterAll(() => h.close());
+
+  it('fills the context object', async () => {
+    const { context } = (await request(`${h.url}/echo`)).json();
+    expect(context.functionName).toBe('portico-echo');
+    expect(context.functionVersion).toBe('$LATEST');
+    expect(context.invokedFunctionArn).toBe('arn:aws:lambda:eu-west-1:123456789012:function:portico-echo');
+    expect(context.memoryLimitInMB).toBe('256');
+    expect(context.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(context.logGroupName).toBe('/aws/lambda/portico-echo');
+    expect(context.logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]+$/);
+    expect(context.remaining).toBeGreaterThan(4_000);
+    expect(context.remaining).toBeLessThanOrEqual(5_000);
+    expect(context.callbackWaitsForEmptyEventLoop).toBe(true);
+  });
+
+  it("gives each function its own environment: the stack's variables plus local overrides", async () => {
+    const echo = (await request(`${h.url}/echo`)).json().env;
+    expect(echo).toEqual({ GREETING: 'hello', AWS_LAMBDA_FUNCTION_NAME: 'portico-echo', LOCAL_OVERRIDE: 'from-cli' });
+    const other = (await request(`${h.url}/result?kind=env`)).json();
+    expect(other).toEqual({ GREETING: null, OTHER_SECRET: 'results-only' });
+  });
+
+  it('reports the cold start once, then serves warm from the same environment', async () => {
+    const fresh = await startTestGateway({ concurrency: 1 });
+    try {
+      const first = await request(`${fresh.url}/echo`);
+      const second = await request(`${fresh.url}/echo`);
+      expect(second.json().invocations).toBe(first.json().invocations + 1);
+      const lines = fresh.logs.filter((l) => l.startsWith('GET /test/echo'));
+      expect(lines[0]).toMatch(/\(cold start \d+ms\)/);
+      expect(lines[1]).not.toMatch(/cold start/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('serves concurrent requests in parallel environments without blocking the gateway', async () => {
+    const started = Date.now();
+    const slow = Promise.all([request(`${h.url}/slow?ms=600`), request(`${h.url}/slow?ms=600`), request(`${h.url}/slow?ms=600`)]);
+    const quick = await request(`${h.url}/mock`);
+    const quickMs = Date.now() - started;
+    const results = await slow;
+    const totalMs = Date.now() - started;
+    expect(quick.status).toBe(200);
+    expect(quickMs).toBeLessThan(500);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(totalMs).toBeLessThan(1_700); // serial would be ≥ 1.8 s
+  });
+
+  it("enforces the function's own timeout with 502 and a fresh cold start next time", async () => {
+    const res = await request(`${h.url}/slow?ms=1500`); // timeout: 1 s in the stack
+    expect(res.status).toBe(502);
+    expect(res.text).toBe('{"message":"Internal server error"}');
+    expect(h.functionOutput.join('')).toContain('Task timed out after 1.00 seconds');
+    const next = await request(`${h.url}/slow?ms=1`);
+    expect(next.status).toBe(200);
+  });
+
+  it('answers 504 Endpoint request timed out past the integration timeout', async () => {
+    const quick = await startTestGateway({ integrationTimeoutMs: 200 });
+    try {
+      const res = await request(`${quick.url}/slow?ms=600`);
+      expect(res.status).toBe(504);
+      expect(res.text).toBe('{"message":"Endpoint request timed out"}');
+      expect(res.headers.get('x-amzn-errortype')).toBeTruthy();
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('prefixes function console output like Lambda (time, request id, level)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-log-'));
+    const file = join(dir, 'logger.mjs');
+    writeFileSync(file, "export const handler = async (e, c) => { console.log('hi', { a: 1 }); return { statusCode: 200, body: c.awsRequestId }; };");
+    const logging = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': file } });
+    try {
+      const res = await request(`${logging.url}/slow`);
+      await until(async () => logging.functionOutput.join('').includes('hi'), 2_000);
+      expect(logging.functionOutput.join('')).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[^\\t]+\\t${res.text}\\tINFO\\thi { a: 1 }$`, 'm'));
+    } finally {
+      await logging.close();
+    }
+  });
+});
+
+describe('hot reload', () => {
+  it('serves rebuilt code after reload() and when the watched file changes, without a restart', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'portico-reload-'));
+    const file = join(dir, 'bundle.mjs');
+    const version = (v: string) => `export const handler = async () => ({ statusCode: 200, body: '${v}' });`;
+    writeFileSync(file, version('v1'));
+    const h = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': file }, watch: true });
+    try {
+      expect((await request(`${h.url}/slow`)).text).toBe('v1');
+      // Act: explicit reload
+      writeFileSync(file, version('v2'));
+      h.gateway.reload('portico-slow');
+      // Assert
+      expect((await request(`${h.url}/slow`)).text).toBe('v2');
+      // Act: the watcher notices a rebuild
+      writeFileSync(file, version('v3'));
+      const served = await until(async () => (await request(`${h.url}/slow`)).text === 'v3', 3_000);
+      expect(served).toBe(true);
+      expect(h.logs.some((l) => l.startsWith('reloaded portico-slow'))).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { loadStack, UnsupportedStackError } from '../src/index';
+import { buildTestStackJson } from './fixtures/test-stack';
+
+type Json = Record<string, any>;
+const load = (mutate?: (json: Json) => void) => {
+  const json = buildTestStackJson() as Json;
+  mutate?.(json);
+  return loadStack(json, { dir: '/stacks/test' });
+};
+
+describe('loading a Terraform JSON stack', () => {
+  it('resolves references into a resource tree with full paths', () => {
+    const [api] = load().apis;
+    const paths = [...api!.resources.values()].map((r) => r.path).sort();
+    expect(paths).toContain('/echo/{id}');
+    expect(paths).toContain('/items/{proxy+}');
+    expect(paths).toContain('/');
+  });
+
+  it('maps an AWS_PROXY integration to its function through the invoke ARN', () => {
+    const [api] = load().apis;
+    const echo = [...api!.resources.values()].find((r) => r.path === '/echo')!;
+    expect(echo.methods.get('ANY')!.integration).toMatchObject({ type: 'AWS_PROXY', functionName: 'portico-echo' });
+  });
+
+  it('resolves function settings, relative zip paths and referenced environment values', () => {
+    const fn = load().functions.get('portico-echo')!;
+    expect(fn.filename).toBe('/stacks/test/echo.zip');
+    expect(fn.timeoutSeconds).toBe(5);
+    expect(fn.environment).toEqual({ GREETING: 'hello', TABLE: 'portico-users' });
+    expect(fn.arn).toBe('arn:aws:lambda:eu-west-1:123456789012:function:portico-echo');
+  });
+
+  it('reads stages, method settings, keys, usage plans and tables', () => {
+    const stack = load();
+    const stage = stack.apis[0]!.stages.get('test')!;
+    expect(stage.cacheClusterEnabled).toBe(true);
+    expect(stage.variables).toEqual({ color: 'blue' });
+    expect(stage.methodSettings.get('cached/{id}/GET')).toMatchObject({ cachingEnabled: true, cacheTtlSeconds: 60 });
+    expect(stack.usagePlans[0]).toMatchObject({ throttle: { rateLimit: 1, burstLimit: 2 }, quota: { limit: 5, period: 'DAY', offset: 0 } });
+    expect(stack.usagePlans[0]!.apiKeyIds).toHaveLength(3);
+    expect(stack.tables[0]).toMatchObject({ name: 'portico-users', hashKey: 'id' });
+  });
+
+  it('keeps ids stable between loads, so keys and URLs do not change on restart', () => {
+    expect(load().apis[0]!.id).toBe(load().apis[0]!.id);
+  });
+
+  it.each([
+    [
+      'an authorizer',
+      (j: Json) => (j.resource.aws_api_gateway_authorizer = { jwt: { name: 'jwt', rest_api_id: 'x' } }),
+      /aws_api_gateway_authorizer\.jwt: authorizers are not emulated/,
+    ],
+    [
+      'a method with IAM authorization',
+      (j: Json) => (j.resource.aws_api_gateway_method.echo_id_get.authorization = 'AWS_IAM'),
+      /aws_api_gateway_method\.echo_id_get: authorization "AWS_IAM" is not emulated/,
+    ],
+    [
+      'an HTTP integration',
+      (j: Json) => (j.resource.aws_api_gateway_integration.echo_id_get.type = 'HTTP_PROXY'),
+      /aws_api_gateway_integration\.echo_id_get: integration type "HTTP_PROXY" is not emulated/,
+    ],
+    [
+      'a non-proxy AWS integration',
+      (j: Json) => (j.resource.aws_api_gateway_integration.echo_id_get.type = 'AWS'),
+      /aws_api_gateway_integration\.echo_id_get: integration type "AWS"/,
+    ],
+    [
+      'an OpenAPI body',
+      (j: Json) => (j.resource.aws_api_gateway_rest_api.api_restapi_A1B2.body = '{}'),
+      /api_restapi_A1B2: APIs defined by an OpenAPI "body"/,
+    ],
+  ])('refuses %s, naming the resource', (_label, mutate, message) => {
+    expect(() => load(mutate)).toThrow(UnsupportedStackError);
+    expect(() => load(mutate)).toThrow(message);
+  });
+});
