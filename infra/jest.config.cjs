@@ -1,2 +1,2 @@
 /** @type {import('jest').Config} */
-module.exports = { preset: '../../jest-preset.js' };
+module.exports = { preset: '../jest-preset.js', testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/plans/'] };

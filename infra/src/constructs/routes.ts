@@ -1,0 +1,131 @@
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayModel } from '@cdktf/provider-aws/lib/api-gateway-model';
+import { ApiGatewayRequestValidator } from '@cdktf/provider-aws/lib/api-gateway-request-validator';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Construct } from 'constructs';
+import type { GatewayRoute } from '../gateway-routes';
+import { pascalCase } from '../gateway-routes';
+import type { RestApi } from './rest-api';
+
+export interface RoutesProps {
+  readonly api: RestApi;
+  readonly routes: readonly GatewayRoute[];
+  /** The function every route proxies to. */
+  readonly handler: { readonly functionName: string; readonly invokeArn: string };
+  /**
+   * How long API Gateway waits for the function, in milliseconds (29 s is the REST API ceiling).
+   * @default 29000
+   */
+  readonly integrationTimeoutMs?: number;
+}
+
+/**
+ * One method + AWS_PROXY integration per route of the table, with what the gateway checks before the function runs:
+ * the body model and required query strings (request validators), the API key, and the cache key parameters.
+ */
+export class Routes extends Construct {
+  readonly methods = new Map<string, ApiGatewayMethod>();
+  readonly integrations = new Map<string, ApiGatewayIntegration>();
+  private validators: { body?: ApiGatewayRequestValidator; params?: ApiGatewayRequestValidator } = {};
+
+  constructor(scope: Construct, id: string, private readonly props: RoutesProps) {
+    super(scope, id);
+    for (const route of props.routes) this.addRoute(route);
+    this.allowInvocation();
+  }
+
+  private addRoute(route: GatewayRoute): void {
+    const { api } = this.props;
+    const key = `${route.method} ${route.path}`;
+    const id = pascalCase(`${route.method} ${route.path}`);
+    const model = route.bodyModel && this.createModel(route.bodyModel);
+    const validator = this.validatorFor(route);
+    const method = api.define(
+      new ApiGatewayMethod(this, `${id}Method`, {
+        restApiId: api.id,
+        resourceId: api.resourceId(route.path),
+        httpMethod: route.method,
+        authorization: 'NONE',
+        apiKeyRequired: route.apiKeyRequired,
+        operationName: route.name,
+        requestParameters: requestParameters(route),
+        ...(validator ? { requestValidatorId: validator.id } : {}),
+        ...(model ? { requestModels: { 'application/json': model.name } } : {}),
+      }),
+    );
+    const integration = api.define(
+      new ApiGatewayIntegration(this, `${id}Integration`, {
+        restApiId: api.id,
+        resourceId: method.resourceId,
+        httpMethod: method.httpMethod,
+        type: 'AWS_PROXY',
+        // Lambda is always invoked with POST, whatever the client's method.
+        integrationHttpMethod: 'POST',
+        uri: this.props.handler.invokeArn,
+        timeoutMilliseconds: this.props.integrationTimeoutMs ?? 29_000,
+        cacheKeyParameters: route.cacheKeyParameters.map((name) => `method.request.querystring.${name}`),
+      }),
+    );
+    this.methods.set(key, method);
+    this.integrations.set(key, integration);
+  }
+
+  private createModel(model: NonNullable<GatewayRoute['bodyModel']>): ApiGatewayModel {
+    return this.props.api.define(
+      new ApiGatewayModel(this, `${model.name}Model`, {
+        restApiId: this.props.api.id,
+        name: model.name,
+        contentType: 'application/json',
+        schema: JSON.stringify(model.schema),
+      }),
+    );
+  }
+
+  /** Two shared validators at most: body + parameters for routes with a body, parameters only for the rest. */
+  private validatorFor(route: GatewayRoute): ApiGatewayRequestValidator | undefined {
+    const { api } = this.props;
+    if (route.bodyModel) {
+      this.validators.body ??= api.define(
+        new ApiGatewayRequestValidator(this, 'BodyValidator', {
+          restApiId: api.id,
+          name: 'body-and-parameters',
+          validateRequestBody: true,
+          validateRequestParameters: true,
+        }),
+      );
+      return this.validators.body;
+    }
+    if (route.queryParameters.some((q) => q.required)) {
+      this.validators.params ??= api.define(
+        new ApiGatewayRequestValidator(this, 'ParamsValidator', {
+          restApiId: api.id,
+          name: 'parameters',
+          validateRequestBody: false,
+          validateRequestParameters: true,
+        }),
+      );
+      return this.validators.params;
+    }
+    return undefined;
+  }
+
+  /** API Gateway may invoke the function for this API only (any stage, method and path of it), nothing else. */
+  private allowInvocation(): void {
+    new LambdaPermission(this, 'InvokePermission', {
+      statementId: 'AllowRestApiInvoke',
+      action: 'lambda:InvokeFunction',
+      functionName: this.props.handler.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${this.props.api.executionArn}/*/*`,
+    });
+  }
+}
+
+/** Declared method request parameters: path parameters (always required) and the query schema's keys. */
+function requestParameters(route: GatewayRoute): Record<string, boolean> {
+  return Object.fromEntries([
+    ...route.pathParameters.map((name) => [`method.request.path.${name}`, true] as const),
+    ...route.queryParameters.map((q) => [`method.request.querystring.${q.name}`, q.required] as const),
+  ]);
+}
