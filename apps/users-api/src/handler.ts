@@ -8,7 +8,7 @@
  * - `GET /hello` → 200 `{ message: "Hello, World!" }`
  * - `GET /users?limit=&cursor=` → 200 `{ items: User[], nextCursor?: string }`; `nextCursor` is present only when
  *   more users follow; pass it back unchanged as `cursor`
- * - `POST /users` `{ name, email? }` → 201 the stored `User`, `Location: /users/{id}`
+ * - `POST /users` `{ name, email? }` → 201 the stored `User`, `Location: users/{id}` (relative: resolves under the stage path)
  * - `GET /users/{id}` → 200 `User`, or 404 problem
  * - `DELETE /users/{id}` → 204, or 404 problem
  * - `GET /search?q=&limit=` → 200 `{ query, limit, results: User[] }`
@@ -50,7 +50,8 @@ app.handle(routes.listUsers, async (req) => {
 app.handle(routes.createUser, async (req) => {
   try {
     const user = await store.create(req.body);
-    return created(user, `/users/${user.id}`);
+    // Relative to the request URL (`…/users`), so it resolves under the stage prefix and behind CloudFront alike.
+    return created(user, `users/${encodeURIComponent(user.id)}`);
   } catch (error) {
     // A UUID collision: practically never, but if it happens the client may simply retry.
     if (error instanceof UserExistsError) throw new ConflictError(error.message, { cause: error });

@@ -81,7 +81,7 @@ export const routes = {
     summary: 'Create a user',
     body: CreateUserBody,
     apiKeyRequired: true,
-    responses: { 201: { description: 'The stored user; Location: /users/{id}', schema: User } },
+    responses: { 201: { description: 'The stored user; Location: users/{id} (relative to the request URL)', schema: User } },
   }),
   getUser: defineRoute({
     method: 'GET',

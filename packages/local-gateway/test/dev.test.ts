@@ -119,7 +119,8 @@ describeWithApp('pnpm dev (users-api)', () => {
     expect(res.status).toBe(201);
     const user = (await res.json()) as { id: string; name: string };
     expect(user.name).toBe('Carol');
-    expect(res.headers.get('location')).toBe(`/users/${user.id}`);
+    // Location is relative to the request URL, so it lands under the stage prefix.
+    expect(new URL(res.headers.get('location')!, `${dev.url}/users`).href).toBe(`${dev.url}/users/${user.id}`);
     createdId = user.id;
   });
 

@@ -40,7 +40,9 @@ export function seedRequestSuite(call: () => CallHandler): void {
       createdAt: expect.any(String),
     });
     expect(new Date(user.createdAt).toISOString()).toBe(user.createdAt);
-    expect(created.headers.location).toBe(`/users/${user.id}`);
+    // Relative to the request URL: under a stage prefix and behind CloudFront it names the same user.
+    expect(new URL(String(created.headers.location), 'https://api.example.com/dev/users').pathname).toBe(`/dev/users/${user.id}`);
+    expect(new URL(String(created.headers.location), 'https://d1.cloudfront.net/users').pathname).toBe(`/users/${user.id}`);
     expect(read.statusCode).toBe(200);
     expect(read.body).toBe(created.body);
   });
