@@ -16,6 +16,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
   testMatch: ['<rootDir>/{src,test}/**/*.test.ts'],
+  setupFiles: [require.resolve('./scripts/jest-setup.cjs')],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdktf.out/'],
   // Each package writes a machine-readable summary that .ci/run adds up into "N passed, N failed".
   reporters: ['default', [require.resolve('./scripts/jest-counts-reporter.cjs'), {}]],
