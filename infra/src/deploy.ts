@@ -3,15 +3,16 @@
  * `terraform apply` (or `destroy`) it, and report what happened: timings, resource counts, public outputs, and what
  * an emulator target leaves out.
  *
- * The stack is synthesized here again even though turbo's `synth` task ran first: turbo's cache does not know which
- * target (AWS or emulator, local or S3 state) the cached `cdktf.out` was made for, and applying another target's
- * configuration would be wrong in ways a plan does not show.
+ * The stack is synthesized here, for exactly the target the environment names, instead of taken from turbo's `synth`
+ * output: turbo's cache does not know which target (AWS or emulator, local or S3 state) a cached `cdktf.out` was made
+ * for, and applying another target's configuration would be wrong in ways a plan does not show. So turbo's deploy
+ * task depends on the build only (the users-api zip), not on `synth`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findInfraDir, synthesizeFromEnv } from './app';
-import { stageConfig, type StageName } from './config';
-import { targetFromEnv, type DeployTarget } from './target';
+import type { StageName } from './config';
+import { hasAwsCredentials, targetFromEnv, type DeployTarget } from './target';
 import { terraformEnv, terraformOk, type TerraformResult } from './terraform';
 
 export interface DeployOptions {
@@ -63,7 +64,6 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   // A deploy talks to AWS for real: never the offline mode a credential-less plan falls back to. Without credentials
   // terraform then fails on its first call, with the provider's own explanation.
   const target: DeployTarget = { ...targetFromEnv(env, infraDir), offline: false };
-  stageConfig(stage);
 
   const synthStarted = performance.now();
   const [stack] = await synthesizeFromEnv(env, { stages: [stage], target: { offline: false } });
@@ -75,12 +75,17 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const tfEnv = terraformEnv(env, target, options.cliConfigDir ?? join(infraDir, '.terraform-cli'));
   const run = { cwd: stack.dir, env: tfEnv, echo: options.echo ?? false };
   log(`${action} ${stack.name} → ${describeTarget(target)}`);
+  if (!target.endpoint && !hasAwsCredentials(env)) {
+    log('no AWS credentials in the environment: terraform tries ~/.aws, then fails (set AWS_ENDPOINT_URL for an emulator)');
+  }
   // -reconfigure: the emulator and AWS keep separate state (see target.ts), so the backend of a stack directory
   // legitimately changes between runs; state is never migrated from one to the other.
   const init = await terraformOk(['init', '-input=false', '-no-color', '-reconfigure'], run);
   const apply = await terraformOk([action, '-auto-approve', '-input=false', '-no-color'], run);
   const resources = resourceCounts(apply);
-  const outputs = action === 'apply' ? publicOutputs(JSON.parse((await terraformOk(['output', '-json'], run)).stdout)) : {};
+  // Never echoed: the raw JSON holds the API key values.
+  const outputs =
+    action === 'apply' ? publicOutputs(JSON.parse((await terraformOk(['output', '-json'], { ...run, echo: false })).stdout)) : {};
 
   return {
     stack: stack.name,

@@ -32,7 +32,8 @@ export class Deployment extends Construct {
       triggers: {
         // Lazy: the hash must see every resource defined after this construct, and their resolved references.
         redeployment: Lazy.stringValue({
-          produce: (context) => definitionHash(definition.map((resource) => context.resolve(resource.toTerraform()))),
+          produce: (context) =>
+            definitionHash(definition.map((resource) => withoutLifecycle(context.resolve(resource.toTerraform())))),
         }),
       },
       lifecycle: { createBeforeDestroy: true },
@@ -44,6 +45,22 @@ export class Deployment extends Construct {
   get id(): string {
     return this.deployment.id;
   }
+}
+
+type Synthesized = { resource?: Record<string, Record<string, Record<string, unknown>>> } & Record<string, unknown>;
+
+/**
+ * A synthesized resource without its `lifecycle` block: lifecycle rules say how Terraform manages a resource (the
+ * emulator target ignores drift the emulator cannot repair), not what API Gateway serves, so they never redeploy.
+ */
+function withoutLifecycle(synthesized: Synthesized): Synthesized {
+  const resource = Object.fromEntries(
+    Object.entries(synthesized.resource ?? {}).map(([type, byId]) => [
+      type,
+      Object.fromEntries(Object.entries(byId).map(([id, { lifecycle: _lifecycle, ...body }]) => [id, body])),
+    ]),
+  );
+  return { ...synthesized, resource };
 }
 
 /** SHA-256 over a canonical JSON rendering (sorted keys), so the hash does not depend on property order. */

@@ -126,8 +126,9 @@ export class Edge extends Construct {
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       viewerCertificate: domain
         ? { acmCertificateArn: domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
-        : // CloudFront's own certificate ignores the minimum version (it allows TLSv1); a custom domain enforces it.
-          { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' },
+        : // CloudFront's own certificate always allows TLSv1 and reports it back: any other minimum would be a
+          // perpetual diff in every plan, so it is left at the provider's default. Only a custom domain can enforce 1.2.
+          { cloudfrontDefaultCertificate: true },
     });
   }
 

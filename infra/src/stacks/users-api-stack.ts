@@ -1,3 +1,4 @@
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { RouteSpec } from '@portico/http';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
@@ -75,7 +76,21 @@ export class UsersApiStack extends TerraformStack {
       waitForDeployment: !emulator,
       ...(props.config.customDomain ? { customDomain: props.config.customDomain } : {}),
     });
+    if (emulator) this.ignoreEmulatorDrift(api, edge);
     this.createOutputs({ api, stage, plans, edge, fn, table });
+  }
+
+  /**
+   * What moto stores differently from AWS, ignored on the emulator target only, so a second apply changes nothing:
+   * it drops integration cache keys (and lacks UpdateIntegration, so "fixing" them retries for many minutes), and
+   * reports `ssl_support_method = "sni-only"` for CloudFront's default certificate, which takes none. Lifecycle rules
+   * stay out of the redeploy hash (see `Deployment`), so the emulator still deploys the AWS stack's API definition.
+   */
+  private ignoreEmulatorDrift(api: RestApi, edge: Edge): void {
+    for (const resource of api.definitionResources) {
+      if (resource instanceof ApiGatewayIntegration) resource.addOverride('lifecycle.ignore_changes', ['cache_key_parameters']);
+    }
+    edge.distribution.addOverride('lifecycle.ignore_changes', ['viewer_certificate[0].ssl_support_method']);
   }
 
   private configureProvider(): void {

@@ -1,0 +1,244 @@
+/**
+ * `pnpm plan`: synthesize the stacks, then per stack `terraform init`, `plan -out`, `show -json`, `show`, and the
+ * gateway summary, written to `infra/plans/<stack>/`:
+ *
+ * | file          | what                                          |
+ * | ------------- | --------------------------------------------- |
+ * | `plan.tfplan` | the binary plan (`terraform apply plan.tfplan`) |
+ * | `plan.json`   | `terraform show -json plan.tfplan`            |
+ * | `plan.txt`    | `terraform show -no-color plan.tfplan`        |
+ * | `summary.md`  | the API Gateway level summary (`summary.ts`)  |
+ *
+ * packages/delivery's `ci-plan` reads these files and judges each stack by whether this run wrote them, so a run
+ * first deletes the four files of every stack it plans, and a stack that fails is left with none: a stale plan can
+ * never pass for a fresh one.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { findInfraDir, synthesizeFromEnv, type SynthesizedStack } from '../app';
+import { STAGE_NAMES, stackName, type StageName } from '../config';
+import { targetFromEnv, type DeployTarget } from '../target';
+import { terraform, terraformEnv, type TerraformResult } from '../terraform';
+import { summarizePlan, type PlanTotals } from './analyze';
+import type { PlanJson } from './plan-json';
+import { renderSummary } from './summary';
+
+/** The files of one stack's plan, by role. packages/delivery/src/ci-plan.ts reads the same names. */
+export const PLAN_FILES = { plan: 'plan.tfplan', json: 'plan.json', text: 'plan.txt', summary: 'summary.md' } as const;
+
+export interface StackPlanOptions {
+  readonly stack: string;
+  /** The synthesized stack's directory (holds `cdk.tf.json`); terraform runs there. */
+  readonly dir: string;
+  /** Where the plan files go (`infra/plans/<stack>`). */
+  readonly outDir: string;
+  /** Terraform's environment (see `terraformEnv`). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Refresh the state against the cloud before planning. Impossible offline. @default true */
+  readonly refresh?: boolean;
+  /** Take the state lock. A read-only plan role may not be able to. @default true */
+  readonly lock?: boolean;
+  /** Run `terraform init` first. @default true */
+  readonly init?: boolean;
+}
+
+export interface StackPlanResult {
+  readonly stack: string;
+  readonly ok: boolean;
+  readonly outDir: string;
+  /** Milliseconds per step; a step that did not run is absent. */
+  readonly timings: { readonly initMs?: number; readonly planMs?: number; readonly showMs?: number };
+  /** Managed resources in the plan, changed or not. */
+  readonly resources?: number;
+  readonly totals?: PlanTotals;
+  /** Set when the plan succeeded but the summary could not be made (the plan files stand; summary.md says why). */
+  readonly summaryError?: string;
+  /** Terraform's error output when a step failed. */
+  readonly error?: string;
+}
+
+/** Deletes a stack's plan files, so that only a successful run leaves any. */
+export function clearPlanFiles(outDir: string): void {
+  for (const name of Object.values(PLAN_FILES)) rmSync(join(outDir, name), { force: true });
+}
+
+/**
+ * Plans one synthesized stack and writes its four files, or none when a step fails.
+ * @example await planStack({ stack: 'users-api-dev', dir, outDir: 'plans/users-api-dev', env: terraformEnv(...) })
+ */
+export async function planStack(options: StackPlanOptions): Promise<StackPlanResult> {
+  const { stack, dir, env } = options;
+  // Absolute: terraform runs in the stack directory.
+  const outDir = resolve(options.outDir);
+  const file = (name: keyof typeof PLAN_FILES): string => join(outDir, PLAN_FILES[name]);
+  clearPlanFiles(outDir);
+  mkdirSync(outDir, { recursive: true });
+  const run = { cwd: dir, env };
+  const timings: { initMs?: number; planMs?: number; showMs?: number } = {};
+  const fail = (step: string, result: TerraformResult): StackPlanResult => {
+    clearPlanFiles(outDir);
+    return { stack, ok: false, outDir, timings, error: `terraform ${step} failed (exit ${result.code}):\n${result.stderr || result.stdout}` };
+  };
+
+  if (options.init ?? true) {
+    // -reconfigure: a stack directory's backend legitimately changes between targets (emulator and AWS keep separate
+    // state); a plan must never offer to migrate state from one to the other.
+    const init = await terraform(['init', '-input=false', '-no-color', '-reconfigure'], run);
+    timings.initMs = init.ms;
+    if (init.code !== 0) return fail('init', init);
+  }
+
+  const planArgs = ['plan', '-input=false', '-no-color', `-out=${file('plan')}`];
+  if (options.refresh === false) planArgs.push('-refresh=false');
+  if (options.lock === false) planArgs.push('-lock=false');
+  const plan = await terraform(planArgs, run);
+  timings.planMs = plan.ms;
+  if (plan.code !== 0) return fail('plan', plan);
+
+  // Both read the same plan file and load the provider schema: side by side they take the time of one.
+  const showStarted = performance.now();
+  const [json, text] = await Promise.all([
+    terraform(['show', '-json', file('plan')], run),
+    terraform(['show', '-no-color', file('plan')], run),
+  ]);
+  timings.showMs = Math.round(performance.now() - showStarted);
+  if (json.code !== 0) return fail('show -json', json);
+  if (text.code !== 0) return fail('show', text);
+  writeFileSync(file('json'), json.stdout);
+  writeFileSync(file('text'), text.stdout);
+
+  const parsed = JSON.parse(json.stdout) as PlanJson;
+  const resources = (parsed.resource_changes ?? []).filter((rc) => rc.mode === 'managed').length;
+  try {
+    const summary = summarizePlan(parsed);
+    writeFileSync(file('summary'), renderSummary(summary));
+    return { stack, ok: true, outDir, timings, resources, totals: summary.totals };
+  } catch (error) {
+    // The plan itself is sound and reviewable from plan.txt: a summary bug must not hide it, but must be seen.
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    writeFileSync(
+      file('summary'),
+      `#### API Gateway changes\n\nThe gateway summary could not be made from this plan; read the raw plan below.\n\n\`\`\`\n${message}\n\`\`\`\n`,
+    );
+    return { stack, ok: true, outDir, timings, resources, summaryError: message };
+  }
+}
+
+export interface PlanRunOptions {
+  /** Target, state backend, provider mirror, Lambda build: see `target.ts`, `terraform.ts` and `app.ts`. */
+  readonly env: NodeJS.ProcessEnv;
+  /** @default every stage */
+  readonly stages?: readonly StageName[];
+  /** @default '<infra>/plans' */
+  readonly plansDir?: string;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+export interface PlanRunResult {
+  readonly ok: boolean;
+  readonly synthMs: number;
+  readonly target: DeployTarget;
+  readonly stacks: readonly StackPlanResult[];
+}
+
+/**
+ * Synthesizes the stacks of `stages` for the target the environment names and plans each one. Never throws for a
+ * failing stack: the result says which failed and why.
+ */
+export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult> {
+  const { env } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const infraDir = findInfraDir();
+  const plansDir = options.plansDir ?? join(infraDir, 'plans');
+  const stages = options.stages ?? STAGE_NAMES;
+  const target = targetFromEnv(env, infraDir);
+  // Before anything can fail: no stack of this run may keep the files of an earlier one.
+  for (const stage of stages) clearPlanFiles(join(plansDir, stackName(stage)));
+
+  const synthStarted = performance.now();
+  let synthesized: SynthesizedStack[];
+  try {
+    synthesized = await synthesizeFromEnv(env, { stages });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`synth failed: ${message}`);
+    const synthMs = Math.round(performance.now() - synthStarted);
+    const stacks = stages.map((stage) => ({
+      stack: stackName(stage),
+      ok: false,
+      outDir: join(plansDir, stackName(stage)),
+      timings: {},
+      error: `synth failed: ${message}`,
+    }));
+    return { ok: false, synthMs, target, stacks };
+  }
+  const synthMs = Math.round(performance.now() - synthStarted);
+
+  if (target.backend.kind === 'local') mkdirSync(target.backend.dir, { recursive: true });
+  if (env.TF_PLUGIN_CACHE_DIR) mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
+  const tfEnv = terraformEnv(env, target, join(infraDir, '.terraform-cli'));
+  log(`plan: ${describeTarget(target)}`);
+
+  const results: StackPlanResult[] = [];
+  for (const stack of synthesized) {
+    const result = await planStack({
+      stack: stack.name,
+      dir: stack.dir,
+      outDir: join(plansDir, stack.name),
+      env: tfEnv,
+      // Offline there is nothing to refresh against: the plan compares the configuration with the recorded state.
+      refresh: !target.offline,
+      lock: env.PORTICO_PLAN_LOCK !== 'false',
+    });
+    results.push(result);
+    // Paths from the repo root: turbo prints there, and `pnpm plan` runs in infra/.
+    for (const line of stackReport(result, synthMs, dirname(infraDir))) log(line);
+  }
+  const ok = results.every((r) => r.ok);
+  const failed = results.filter((r) => !r.ok).map((r) => r.stack);
+  log(ok ? `plan: ${results.length} stack(s) planned` : `plan: FAILED for ${failed.join(', ')}`);
+  return { ok, synthMs, target, stacks: results };
+}
+
+/** The lines printed for one stack: timings, counts, where the summary is, or terraform's error. */
+export function stackReport(result: StackPlanResult, synthMs: number, baseDir: string): string[] {
+  const { initMs, planMs, showMs } = result.timings;
+  const steps = [`synth ${synthMs} ms (all stacks)`, ...(initMs === undefined ? [] : [`init ${initMs} ms`]), ...(planMs === undefined ? [] : [`plan ${planMs} ms`]), ...(showMs === undefined ? [] : [`show ${showMs} ms`])].join(', ');
+  if (!result.ok) return [`✗ ${result.stack}: FAILED (${steps})`, ...indent(result.error ?? 'no output')];
+  const totals = result.totals;
+  const counts = totals ? `: ${totals.add} to add, ${totals.change} to change, ${totals.destroy} to destroy` : '';
+  const lines = [
+    `✓ ${result.stack}: ${steps}`,
+    `  ${result.resources} resources in the plan${counts}`,
+    `  summary: ${shortPath(join(result.outDir, PLAN_FILES.summary), baseDir)}`,
+  ];
+  if (result.summaryError) lines.push(`  WARNING: the gateway summary failed; see the summary file`);
+  return lines;
+}
+
+/** `infra/plans/users-api-dev/summary.md` under `baseDir`, the absolute path elsewhere. */
+function shortPath(path: string, baseDir: string): string {
+  const short = relative(baseDir, path);
+  return short.startsWith('..') || isAbsolute(short) ? path : short;
+}
+
+function describeTarget(target: DeployTarget): string {
+  const where = target.endpoint
+    ? `emulator ${target.endpoint}`
+    : target.offline
+      ? 'offline (no AWS credentials: nothing is read from AWS, the state is not refreshed)'
+      : 'AWS';
+  const state =
+    target.backend.kind === 'local' ? `local state in ${target.backend.dir}` : `S3 state in s3://${target.backend.bucket}`;
+  return `${where}; ${state}`;
+}
+
+function indent(text: string): string[] {
+  return text.trimEnd().split('\n').map((line) => `  ${line}`);
+}
+
+/** Reads back a plan file this module wrote (for tools and tests). */
+export function readPlanJson(outDir: string): PlanJson {
+  return JSON.parse(readFileSync(join(outDir, PLAN_FILES.json), 'utf8')) as PlanJson;
+}
