@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countPlanChanges, GITHUB_COMMENT_LIMIT, planMarker, renderPlanComment, stackOfComment } from '../src/plan-comment';
+import { planSummaryMarkdown } from '@portico/infra/plan/summary';
 import { planRealConfigs, restApiConfig, type RealPlan } from './support/terraform';
 import { describeWithTool, hasCommand } from './support/tools';
 
@@ -129,6 +130,19 @@ describeWithTool('terraform with the aws provider', terraformMissing ?? planErro
     expect(body).toContain(`### ✅ \`users-api-dev\`: ${small.json.resource_changes!.length} to add, 0 to change, 0 to destroy`);
     expect(fencedBlocks(body)[0]![1]).toBe(small.text.trim());
     expect(body).toContain('# aws_api_gateway_stage.dev will be created');
+  });
+
+  it("puts infra's gateway summary of the same real plan above the folded raw plan", () => {
+    const [small] = realPlans as [RealPlan];
+    const summary = planSummaryMarkdown(small.json as Parameters<typeof planSummaryMarkdown>[0]);
+
+    const body = renderPlanComment({ stack: 'users-api-dev', ok: true, summaryMarkdown: summary, planJson: small.json, planText: small.text });
+
+    expect(summary).toContain('**Plan:** 7 to add, 0 to change, 0 to destroy.');
+    expect(summary).toMatch(/\| `\+` \| `GET \/users` \| no \|.*\| `limit` \|/);
+    expect(summary).toContain('- **Redeploy:** yes');
+    expect(body.indexOf(summary.trim())).toBeGreaterThan(-1);
+    expect(body.indexOf(summary.trim())).toBeLessThan(body.indexOf('<details><summary>Raw plan'));
   });
 
   it('cuts a real plan longer than a GitHub comment at a line, keeping the summary and closing the fold', () => {
