@@ -1,14 +1,15 @@
 import type { $ZodType, output } from 'zod/v4/core';
-import { DEFAULT_BODY_LIMIT, readHeaders, toRequest } from './aws/converters';
+import { DEFAULT_BODY_LIMIT, toRequest } from './aws/converters';
 import type { ProxyEvent, ProxyHandler, ProxyResult } from './aws/types';
 import { parseJsonBody } from './body';
 import { createCors, type Cors, type CorsOptions } from './cors';
-import { BadRequestError, HttpError, MethodNotAllowedError, NotFoundError } from './errors';
-import type { PorticoRequest } from './request';
+import { BadRequestError, HttpError, toProblem, withoutStack, type ProblemSource, type Violation } from './errors';
+import { HeaderMap, type PorticoRequest } from './request';
 import { toProxyResult, type HttpResult } from './responses';
 import type { AnyRouteSpec, RouteParams } from './route';
 import { createRouter } from './router/pattern-router';
-import { validate } from './schema/validate';
+import type { RouteMatch } from './router/types';
+import { check, type Validation } from './schema/validate';
 
 /** Where the app writes the one structured line it logs per 5xx. */
 export interface Logger {
@@ -120,9 +121,13 @@ export function createApp(options: AppOptions = {}): App {
     },
   };
 
+  /**
+   * One request, start to finish. Synchronous until a handler (or an async schema) returns a promise: most requests
+   * then cost one promise, the one `async` returns, and errors the app raises itself never become rejections.
+   */
   async function dispatch(event: ProxyEvent): Promise<ProxyResult> {
     let origin: string | undefined;
-    let method: string | undefined;
+    let method = '';
     let requestId = '';
     try {
       if (event === null || typeof event !== 'object') {
@@ -130,30 +135,27 @@ export function createApp(options: AppOptions = {}): App {
       }
       const context = event.requestContext;
       if (context && typeof context.requestId === 'string') requestId = context.requestId;
-      const headers = readHeaders(event);
-      origin = headers.get('origin');
+      const headers = new HeaderMap(event.headers, event.multiValueHeaders);
       method = typeof event.httpMethod === 'string' ? event.httpMethod.toUpperCase() : '';
-
-      if (cors && method === 'OPTIONS' && headers.has('access-control-request-method')) {
-        return { statusCode: 204, headers: { ...cors.preflightFor(origin) }, body: '' };
+      if (cors) {
+        origin = headers.get('origin');
+        if (method === 'OPTIONS' && headers.has('access-control-request-method')) {
+          return { statusCode: 204, headers: { ...cors.preflightFor(origin) }, body: '' };
+        }
       }
 
-      const path = typeof event.path === 'string' && event.path.startsWith('/') ? event.path : '/';
+      const path = typeof event.path === 'string' && event.path[0] === '/' ? event.path : '/';
       const match = router.match(method, path);
-      if (match.status === 404) throw new NotFoundError(`No route for ${method} ${path}`);
-      if (match.status === 405) {
-        throw new MethodNotAllowedError(`${method} is not allowed on ${path}`, {
-          headers: { allow: match.allow.join(', ') },
-        });
-      }
-      if (match.status === 400) throw new BadRequestError(match.reason, { code: 'MALFORMED_PATH' });
+      if (match.status !== 200) return respond(routeProblem(match, method, path), origin, method, requestId);
 
       const req = toRequest(event, headers, { resource: match.route, params: match.params }, bodyLimit);
-      const entry = match.value;
-      const result = await run(req as MutableRequest, entry);
+      let result: HttpResult | Promise<HttpResult> = middlewares.length
+        ? run(req as MutableRequest, match.value)
+        : call(req as MutableRequest, match.value);
+      if (isThenable(result)) result = await result;
       return finish(toProxyResult(result), cors?.headersFor(origin), method);
     } catch (error) {
-      return handleError(error, { origin, method, requestId, path: event?.path });
+      return handleError(error, origin, method, requestId, event?.path);
     }
   }
 
@@ -163,9 +165,7 @@ export function createApp(options: AppOptions = {}): App {
       if (index <= last) throw new Error('Middleware called next() more than once');
       last = index;
       const middleware = middlewares[index];
-      if (middleware) return middleware(req, () => step(index + 1));
-      if (entry.route.body || entry.route.query) await prepare(req, entry.route);
-      return entry.handler(req as never);
+      return middleware ? middleware(req, () => step(index + 1)) : call(req, entry);
     };
     return step(0);
   }
@@ -173,57 +173,115 @@ export function createApp(options: AppOptions = {}): App {
   /** The one place an error becomes a response: 4xx as sent, 5xx hidden and logged. */
   function handleError(
     error: unknown,
-    where: { origin: string | undefined; method: string | undefined; requestId: string; path: unknown },
+    origin: string | undefined,
+    method: string,
+    requestId: string,
+    path: unknown,
   ): ProxyResult {
-    const httpError = error instanceof HttpError ? error : undefined;
-    const status = httpError?.status ?? 500;
-    if (status >= 500) {
+    const source = error instanceof HttpError ? error : INTERNAL;
+    if (source.status >= 500) {
       safeLog(logger, {
         level: 'error',
         message: error instanceof Error ? error.message : 'Non-error thrown',
-        requestId: where.requestId,
-        ...(where.method ? { method: where.method } : {}),
-        ...(typeof where.path === 'string' ? { path: where.path } : {}),
-        status,
+        requestId,
+        ...(method ? { method } : {}),
+        ...(typeof path === 'string' ? { path } : {}),
+        status: source.status,
         error: serializeError(error, 0),
       });
     }
-    const problem = (httpError ?? new HttpError(500)).toJSON(where.requestId || undefined);
-    const headers: Record<string, string> = { ...httpError?.headers, 'content-type': PROBLEM_TYPE };
-    return finish(
-      { statusCode: status, headers, body: JSON.stringify(problem) },
-      cors?.headersFor(where.origin),
-      where.method,
-    );
+    return respond(source, origin, method, requestId);
+  }
+
+  function respond(source: ProblemSource, origin: string | undefined, method: string, requestId: string): ProxyResult {
+    const headers: Record<string, string> = { ...source.headers, 'content-type': PROBLEM_TYPE };
+    const body = JSON.stringify(toProblem(source, requestId || undefined));
+    return finish({ statusCode: source.status, headers, body }, cors?.headersFor(origin), method);
   }
 
   return app;
 }
 
-/** Parses and validates what the route's schemas describe, then stores the results on the request. */
-async function prepare(req: MutableRequest, route: AnyRouteSpec): Promise<void> {
-  if (route.query) {
-    const result = await validate(route.query, req.query, 'query');
-    if (!result.ok) {
-      throw new BadRequestError('The query string is invalid', { code: 'VALIDATION_FAILED', details: result.violations });
-    }
-    req.query = result.value as Record<string, string>;
+/** What anything but an {@link HttpError} is answered with; the real error only goes to the log. */
+const INTERNAL: ProblemSource = { status: 500, message: 'Internal Server Error', code: 'INTERNAL_SERVER_ERROR' };
+
+/** The answer when no route takes a request: plain data, since an Error's stack would cost more than routing. */
+function routeProblem(match: RouteMatch<unknown>, method: string, path: string): ProblemSource {
+  if (match.status === 404) return { status: 404, message: `No route for ${method} ${path}`, code: 'NOT_FOUND' };
+  if (match.status === 405) {
+    return {
+      status: 405,
+      message: `${method} is not allowed on ${path}`,
+      code: 'METHOD_NOT_ALLOWED',
+      headers: { allow: match.allow.join(', ') },
+    };
   }
-  if (route.body) {
-    let body: unknown;
-    if (req.rawBody !== undefined) {
-      body = parseJsonBody(req.rawBody, req.headers);
-    } else if (route.body._zod.optin !== 'optional') {
-      throw new BadRequestError('A request body is required: send JSON with Content-Type: application/json', {
-        code: 'BODY_REQUIRED',
+  return { status: 400, message: (match as { reason: string }).reason, code: 'MALFORMED_PATH' };
+}
+
+function isThenable(value: unknown): value is PromiseLike<HttpResult> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Validates what the route's schemas describe, then runs the handler. */
+function call(req: MutableRequest, entry: Entry): HttpResult | Promise<HttpResult> {
+  const route = entry.route;
+  if (route.query || route.body) {
+    const pending = prepare(req, route);
+    if (pending) return pending.then(() => entry.handler(req as never));
+  }
+  return entry.handler(req as never);
+}
+
+/**
+ * Parses and validates what the route's schemas describe, then stores the results on the request. Returns a promise
+ * only when a schema has async refinements.
+ */
+function prepare(req: MutableRequest, route: AnyRouteSpec): Promise<void> | undefined {
+  if (route.query) {
+    const result = check(route.query, req.query, 'query');
+    if (result instanceof Promise) {
+      return result.then((done) => {
+        setQuery(req, done);
+        return prepareBody(req, route);
       });
     }
-    const result = await validate(route.body, body, 'body');
-    if (!result.ok) {
-      throw new BadRequestError('The request body is invalid', { code: 'VALIDATION_FAILED', details: result.violations });
-    }
-    req.body = result.value;
+    setQuery(req, result);
   }
+  return prepareBody(req, route);
+}
+
+function setQuery(req: MutableRequest, result: Validation<unknown>): void {
+  if (!result.ok) throw invalid('The query string is invalid', result.violations);
+  req.query = result.value as Record<string, string>;
+}
+
+function prepareBody(req: MutableRequest, route: AnyRouteSpec): Promise<void> | undefined {
+  if (!route.body) return undefined;
+  let body: unknown;
+  if (req.rawBody !== undefined) {
+    body = parseJsonBody(req.rawBody.toString('utf8'), req.headers.get('content-type'));
+  } else if (route.body._zod.optin !== 'optional') {
+    throw withoutStack(
+      () =>
+        new BadRequestError('A request body is required: send JSON with Content-Type: application/json', {
+          code: 'BODY_REQUIRED',
+        }),
+    );
+  }
+  const result = check(route.body, body, 'body');
+  if (result instanceof Promise) return result.then((done) => setBody(req, done));
+  setBody(req, result);
+  return undefined;
+}
+
+function setBody(req: MutableRequest, result: Validation<unknown>): void {
+  if (!result.ok) throw invalid('The request body is invalid', result.violations);
+  req.body = result.value;
+}
+
+function invalid(message: string, violations: Violation[]): HttpError {
+  return withoutStack(() => new BadRequestError(message, { code: 'VALIDATION_FAILED', details: violations }));
 }
 
 /**

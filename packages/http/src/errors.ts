@@ -68,6 +68,31 @@ function codeOf(status: number): string {
   return titleOf(status).toUpperCase().replaceAll(' ', '_');
 }
 
+/** What a problem response is made of: an {@link HttpError}, or the app's own answer when no route takes a request. */
+export interface ProblemSource {
+  readonly status: number;
+  readonly message: string;
+  readonly code: string;
+  readonly details?: readonly Violation[] | undefined;
+  readonly headers?: Record<string, string> | undefined;
+}
+
+/** The RFC 9457 problem for a source; 5xx sources get a fixed detail, their status's code and no `errors`. */
+export function toProblem(source: ProblemSource, requestId?: string): Problem {
+  const status = source.status;
+  const expose = status < 500;
+  const problem: Problem = {
+    type: 'about:blank',
+    title: titleOf(status),
+    status,
+    detail: expose ? source.message : HIDDEN_DETAIL,
+    code: expose ? source.code : codeOf(status),
+  };
+  if (requestId !== undefined) problem.requestId = requestId;
+  if (expose && source.details) problem.errors = source.details;
+  return problem;
+}
+
 /**
  * An error that maps to an HTTP response. Throw it (or a subclass) anywhere in a handler or middleware; the app
  * turns it into `application/problem+json`. Messages of 4xx errors reach the client; 5xx messages never do.
@@ -75,7 +100,7 @@ function codeOf(status: number): string {
  * @example
  * throw new HttpError(409, 'User 42 already exists', { code: 'USER_EXISTS' });
  */
-export class HttpError extends Error {
+export class HttpError extends Error implements ProblemSource {
   readonly status: number;
   readonly code: string;
   readonly details: readonly Violation[] | undefined;
@@ -103,16 +128,7 @@ export class HttpError extends Error {
    * // { type: 'about:blank', title: 'Not Found', status: 404, detail: 'User 42 not found', code: 'NOT_FOUND' }
    */
   toJSON(requestId?: string): Problem {
-    const expose = this.expose;
-    return {
-      type: 'about:blank',
-      title: titleOf(this.status),
-      status: this.status,
-      detail: expose ? this.message : HIDDEN_DETAIL,
-      code: expose ? this.code : codeOf(this.status),
-      ...(requestId === undefined ? {} : { requestId }),
-      ...(expose && this.details ? { errors: this.details } : {}),
-    };
+    return toProblem(this, requestId);
   }
 }
 
@@ -155,6 +171,21 @@ export const TooManyRequestsError = /* @__PURE__ */ defineHttpError(429);
 export const InternalServerError = /* @__PURE__ */ defineHttpError(500);
 /** 503: dependency down. @example throw new ServiceUnavailableError('DynamoDB throttled', { cause }) */
 export const ServiceUnavailableError = /* @__PURE__ */ defineHttpError(503);
+
+/**
+ * Runs `make` with stack capture off. For the client errors the app raises itself (no route, bad JSON, wrong content
+ * type, body too large): they are answers, not bugs, nobody reads their stack, and capturing one costs more than
+ * routing the whole request. Errors thrown by handlers keep their stacks.
+ */
+export function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /** Escapes one key for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`). */
 export function toPointer(path: readonly PropertyKey[]): string {

@@ -32,33 +32,44 @@ export class HeaderMap {
    * req.headers.get('Content-Type'); // 'application/json'
    */
   get(name: string): string | undefined {
-    const values = this.getAll(name);
-    return values.length === 0 ? undefined : values.length === 1 ? values[0] : values.join(', ');
-  }
-
-  /** Every value of a repeated header, e.g. `cookie` or `x-forwarded-for` sent twice. */
-  getAll(name: string): readonly string[] {
     const wanted = name.toLowerCase();
-    let found: string[] | undefined;
+    let joined: string | undefined;
     const multi = this.#multi;
     for (const key in multi) {
       if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
       const list: unknown = multi[key];
       if (!Array.isArray(list)) continue;
-      for (const value of list) if (typeof value === 'string') (found ??= []).push(value);
+      for (const value of list) {
+        if (typeof value === 'string') joined = joined === undefined ? value : `${joined}, ${value}`;
+      }
     }
-    if (found) return found;
+    if (joined !== undefined) return joined;
     const single = this.#single;
     for (const key in single) {
       if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
       const value = single[key];
-      if (typeof value === 'string') return [value];
+      if (typeof value === 'string') return value;
     }
-    return [];
+    return undefined;
+  }
+
+  /** Every value of a repeated header, e.g. `cookie` or `x-forwarded-for` sent twice. */
+  getAll(name: string): readonly string[] {
+    const wanted = name.toLowerCase();
+    const found: string[] = [];
+    const multi = this.#multi;
+    for (const key in multi) {
+      if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
+      const list: unknown = multi[key];
+      if (Array.isArray(list)) for (const value of list) if (typeof value === 'string') found.push(value);
+    }
+    if (found.length > 0) return found;
+    const value = this.get(name);
+    return value === undefined ? found : [value];
   }
 
   has(name: string): boolean {
-    return this.getAll(name).length > 0;
+    return this.get(name) !== undefined;
   }
 
   /** `[name, value]` pairs with lower-cased names. */

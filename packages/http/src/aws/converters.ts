@@ -2,42 +2,12 @@
  * Pure converters between the API Gateway v1 proxy event and Portico's request. Handlers never see the event.
  * Nothing here touches the global `Request`/`Response`/`Headers`: loading Node's fetch stack costs cold start.
  */
-import { BadRequestError, PayloadTooLargeError } from '../errors';
+import { BadRequestError, PayloadTooLargeError, withoutStack } from '../errors';
 import { HeaderMap, type PorticoRequest } from '../request';
 import type { ProxyEvent } from './types';
 
 /** Default body limit: 1 MiB of decoded bytes. */
 export const DEFAULT_BODY_LIMIT = 1_048_576;
-
-/**
- * Reads the event's query maps into name → values, preferring the multi-value map (it
- * keeps repeats) and falling back to the single one. Non-string values are ignored, so a malformed event cannot
- * make it throw. This runs on every request: plain loops, no intermediate arrays when the event is well formed.
- */
-function readPair(single: unknown, multi: unknown): Map<string, string[]> {
-  const values = new Map<string, string[]>();
-  if (multi && typeof multi === 'object') {
-    for (const name in multi) {
-      const list: unknown = (multi as Record<string, unknown>)[name];
-      if (!Array.isArray(list)) continue;
-      const strings: string[] = list.every(isString) ? list : list.filter(isString);
-      if (strings.length === 0) continue;
-      values.set(name, strings);
-    }
-  }
-  if (single && typeof single === 'object') {
-    for (const name in single) {
-      const value: unknown = (single as Record<string, unknown>)[name];
-      if (typeof value !== 'string') continue;
-      if (!values.has(name)) values.set(name, [value]);
-    }
-  }
-  return values;
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
-}
 
 /**
  * Reads the event's headers case-insensitively, honouring `multiValueHeaders`.
@@ -63,11 +33,33 @@ export function readQuery(event: ProxyEvent): {
   // Null prototypes: a `?__proto__=x` key must be a plain key, not a prototype swap.
   const query: Record<string, string> = Object.create(null);
   const multiQuery: Record<string, string[]> = Object.create(null);
-  for (const [name, values] of readPair(event.queryStringParameters, event.multiValueQueryStringParameters)) {
-    multiQuery[name] = values;
-    query[name] = values[values.length - 1]!;
+  // The multi-value map keeps repeats; the single one fills in names it lacks. Non-strings are skipped, so a
+  // malformed event cannot make this throw.
+  const multi = event.multiValueQueryStringParameters;
+  if (multi && typeof multi === 'object') {
+    for (const name in multi) {
+      const list: unknown = multi[name];
+      if (!Array.isArray(list)) continue;
+      const values: string[] = list.every(isString) ? list : list.filter(isString);
+      if (values.length === 0) continue;
+      multiQuery[name] = values;
+      query[name] = values[values.length - 1]!;
+    }
+  }
+  const single = event.queryStringParameters;
+  if (single && typeof single === 'object') {
+    for (const name in single) {
+      const value: unknown = single[name];
+      if (typeof value !== 'string' || name in multiQuery) continue;
+      multiQuery[name] = [value];
+      query[name] = value;
+    }
   }
   return { query, multiQuery };
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 /**
@@ -92,7 +84,7 @@ export function readBody(event: ProxyEvent, limit: number): Buffer | undefined {
 }
 
 function tooLarge(limit: number): Error {
-  return new PayloadTooLargeError(`Request body is larger than ${limit} bytes`);
+  return withoutStack(() => new PayloadTooLargeError(`Request body is larger than ${limit} bytes`));
 }
 
 /**
@@ -106,7 +98,9 @@ export function decodePath(path: string): string {
   try {
     return decodeURIComponent(path);
   } catch {
-    throw new BadRequestError('The request path has a malformed percent-escape', { code: 'MALFORMED_PATH' });
+    throw withoutStack(
+      () => new BadRequestError('The request path has a malformed percent-escape', { code: 'MALFORMED_PATH' }),
+    );
   }
 }
 

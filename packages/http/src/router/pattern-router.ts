@@ -5,6 +5,7 @@ import type { RouteMatch, Router } from './types';
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
+/** One route path and the values registered on it per method. */
 interface Pattern<T> {
   readonly route: string;
   readonly segments: readonly Segment[];
@@ -29,9 +30,10 @@ function bySpecificity<T>(a: Pattern<T>, b: Pattern<T>): number {
 }
 
 /**
- * Creates the router: static routes in one `Map` keyed `"METHOD /path"` (one lookup for the common case), dynamic
- * routes compiled once into segment lists and kept sorted by {@link bySpecificity}. Written as closures rather
- * than a class so the minifier can shorten every internal name (this code ships in every Lambda bundle).
+ * Creates the router: static routes in one `Map` keyed by path (one lookup for the common case, on a string whose
+ * hash the engine already caches), dynamic routes compiled once into segment lists and kept sorted by
+ * {@link bySpecificity}. Written as closures rather than a class so the minifier can shorten every internal name
+ * (this code ships in every Lambda bundle).
  *
  * @example
  * const router = createRouter<string>();
@@ -41,8 +43,7 @@ function bySpecificity<T>(a: Pattern<T>, b: Pattern<T>): number {
  * router.match('PUT', '/users/42'); // { status: 405, allow: ['GET', 'HEAD'] }
  */
 export function createRouter<T>(): Router<T> {
-  const statics = new Map<string, T>();
-  const staticMethods = new Map<string, string[]>();
+  const statics = new Map<string, Pattern<T>>();
   const patterns: Pattern<T>[] = [];
   /** Normalised prefix (params as `{}`) → the parameter name used there, to refuse `/a/{id}` next to `/a/{key}/b`. */
   const paramNames = new Map<string, string>();
@@ -54,82 +55,84 @@ export function createRouter<T>(): Router<T> {
     }
     const segments = parseRoutePath(path);
     const route = '/' + segments.map(show).join('/');
-    const duplicate = () => new TypeError(`Route "${verb} ${route}" is already registered: remove or rename one of the two`);
-    if (segments.every((s) => s.kind === 'static')) {
-      const key = `${verb} ${route}`;
-      if (statics.has(key)) throw duplicate();
-      statics.set(key, value);
-      staticMethods.set(route, [...(staticMethods.get(route) ?? []), verb]);
-      return;
-    }
-    let prefix = '';
-    for (const segment of segments) {
-      if (segment.kind === 'static') {
-        prefix += '/' + segment.value;
-        continue;
-      }
-      prefix += '/{}';
-      const existing = paramNames.get(prefix);
-      if (existing !== undefined && existing !== segment.name) {
-        throw new TypeError(
-          `Route "${verb} ${route}" calls a parameter "{${segment.name}}" where another route calls it ` +
-            `"{${existing}}": use one name per position (API Gateway allows one variable per level)`,
-        );
-      }
-      paramNames.set(prefix, segment.name);
-    }
-    let pattern = patterns.find((p) => p.route === route);
+    let pattern = statics.get(route) ?? patterns.find((p) => p.route === route);
     if (!pattern) {
       pattern = { route, segments, byMethod: new Map() };
-      patterns.push(pattern);
-      // Stable sort: equally specific routes keep registration order.
-      patterns.sort(bySpecificity);
+      if (segments.every((s) => s.kind === 'static')) {
+        statics.set(route, pattern);
+      } else {
+        let prefix = '';
+        for (const segment of segments) {
+          if (segment.kind === 'static') {
+            prefix += '/' + segment.value;
+            continue;
+          }
+          prefix += '/{}';
+          const existing = paramNames.get(prefix);
+          if (existing !== undefined && existing !== segment.name) {
+            throw new TypeError(
+              `Route "${verb} ${route}" calls a parameter "{${segment.name}}" where another route calls it ` +
+                `"{${existing}}": use one name per position (API Gateway allows one variable per level)`,
+            );
+          }
+          paramNames.set(prefix, segment.name);
+        }
+        patterns.push(pattern);
+        // Stable sort: equally specific routes keep registration order.
+        patterns.sort(bySpecificity);
+      }
     }
-    if (pattern.byMethod.has(verb)) throw duplicate();
+    if (pattern.byMethod.has(verb)) {
+      throw new TypeError(`Route "${verb} ${route}" is already registered: remove or rename one of the two`);
+    }
     pattern.byMethod.set(verb, value);
   };
 
   const match = (method: string, path: string): RouteMatch<T> => {
     const clean = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-    const found =
-      statics.get(`${method} ${clean}`) ??
-      statics.get(`ANY ${clean}`) ??
-      (method === 'HEAD' ? statics.get(`GET ${clean}`) : undefined);
-    if (found !== undefined) return { status: 200, value: found, route: clean, params: {} };
-    let allow = staticMethods.get(clean) ?? [];
-    const parts = clean.slice(1).split('/');
-    for (const pattern of patterns) {
-      if (!fits(pattern.segments, parts)) continue;
-      const value =
-        pattern.byMethod.get(method) ??
-        pattern.byMethod.get('ANY') ??
-        (method === 'HEAD' ? pattern.byMethod.get('GET') : undefined);
-      if (value === undefined) {
-        allow = [...allow, ...pattern.byMethod.keys()];
-        continue;
-      }
-      const params: Record<string, string> = {};
-      const segments = pattern.segments;
-      for (let i = 0; i < segments.length; i++) {
-        const segment = segments[i]!;
-        if (segment.kind === 'static') continue;
-        const raw = segment.kind === 'proxy' ? parts.slice(i).join('/') : parts[i]!;
-        try {
-          params[segment.name] = raw.includes('%') ? decodeURIComponent(raw) : raw;
-        } catch {
-          return { status: 400, reason: `Path parameter "${segment.name}" has a malformed percent-escape` };
+    let allow: string[] = [];
+    const found = statics.get(clean);
+    if (found) {
+      const value = pick(found.byMethod, method);
+      if (value !== undefined) return { status: 200, value, route: clean, params: {} };
+      allow = [...found.byMethod.keys()];
+    }
+    if (patterns.length > 0) {
+      const parts = clean.slice(1).split('/');
+      for (const pattern of patterns) {
+        if (!fits(pattern.segments, parts)) continue;
+        const value = pick(pattern.byMethod, method);
+        if (value === undefined) {
+          allow.push(...pattern.byMethod.keys());
+          continue;
         }
+        const params: Record<string, string> = {};
+        const segments = pattern.segments;
+        for (let i = 0; i < segments.length; i++) {
+          const segment = segments[i]!;
+          if (segment.kind === 'static') continue;
+          const raw = segment.kind === 'proxy' ? parts.slice(i).join('/') : parts[i]!;
+          try {
+            params[segment.name] = raw.includes('%') ? decodeURIComponent(raw) : raw;
+          } catch {
+            return { status: 400, reason: `Path parameter "${segment.name}" has a malformed percent-escape` };
+          }
+        }
+        return { status: 200, value, route: pattern.route, params };
       }
-      return { status: 200, value, route: pattern.route, params };
     }
     if (allow.length === 0) return { status: 404 };
-    // A copy: `allow` may be the registry's own array.
     const methods = new Set(allow);
     if (methods.has('GET')) methods.add('HEAD');
     return { status: 405, allow: [...methods] };
   };
 
   return { add, match };
+}
+
+/** The value for a method: its own, else `ANY`'s, else for `HEAD` the `GET` one. */
+function pick<T>(byMethod: Map<string, T>, method: string): T | undefined {
+  return byMethod.get(method) ?? byMethod.get('ANY') ?? (method === 'HEAD' ? byMethod.get('GET') : undefined);
 }
 
 function show(segment: Segment): string {

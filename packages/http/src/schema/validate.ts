@@ -26,14 +26,34 @@ export async function validate<S extends $ZodType>(
   value: unknown,
   where: Violation['in'] = 'body',
 ): Promise<Validation<output<S>>> {
+  return check(schema, value, where);
+}
+
+/**
+ * {@link validate} without the promise when the schema is synchronous (almost always), so the app can validate
+ * without a microtask per request; schemas with async refinements give a promise.
+ */
+export function check<S extends $ZodType>(
+  schema: S,
+  value: unknown,
+  where: Violation['in'],
+): Validation<output<S>> | Promise<Validation<output<S>>> {
   let result;
   try {
     result = safeParse(schema, value);
   } catch (error) {
     // Schemas with async refinements can only run async; the sync path stays the fast default.
     if (!(error instanceof $ZodAsyncError)) throw error;
-    result = await safeParseAsync(schema, value);
+    return safeParseAsync(schema, value).then((async) => toValidation(async, value, where));
   }
+  return toValidation(result, value, where);
+}
+
+function toValidation<T>(
+  result: { success: true; data: T } | { success: false; error: { issues: $ZodIssue[] } },
+  value: unknown,
+  where: Violation['in'],
+): Validation<T> {
   if (result.success) return { ok: true, value: result.data };
   const violations: Violation[] = [];
   for (const issue of result.error.issues) collect(issue, [], value, where, violations);
