@@ -15,7 +15,7 @@ Options:
   --function <name=path>  run this bundle (.js/.mjs/.cjs) or zip for a function instead of its filename (repeatable)
   --env <K=V>             environment variable for every function, over the stack's (repeatable)
   --api <name>            REST API name, when the stack has several
-  --concurrency <n>       execution environments per function (default 4)
+  --concurrency <n>       execution environments per function (default: one per CPU core, 2 to 8)
   --no-watch              do not reload functions when their code changes
 `;
 

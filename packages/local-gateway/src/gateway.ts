@@ -8,7 +8,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { SYSTEM_CLOCK, type Clock } from './clock';
@@ -23,7 +23,7 @@ import {
   requestTooLarge,
   throttled,
 } from './gateway-responses';
-import { FunctionPool } from './lambda-pool';
+import { FunctionPool, type InvokeReport } from './lambda-pool';
 import { runMockIntegration } from './mock-integration';
 import { buildProxyEvent, collectHeaders, newRequestIds, parseQuery } from './proxy-event';
 import { checkProxyResult, type HttpResult } from './proxy-result';
@@ -31,7 +31,8 @@ import type { TemplateRequest } from './mapping-template';
 import { createRequestValidator } from './request-validation';
 import { createResourceRouter, type RouteMatch } from './resource-router';
 import { cacheKey, StageCache } from './stage-cache';
-import type { ApiKeyDef, MethodSettingDef, RestApiDef, Stack, StageDef, UsagePlanDef } from './terraform-stack';
+import { createBatchedLog, type LineLog } from './request-log';
+import type { ApiKeyDef, MethodDef, MethodSettingDef, ResourceDef, RestApiDef, Stack, StageDef, UsagePlanDef } from './terraform-stack';
 import { QuotaCounter, TokenBucket } from './throttling';
 
 /** API Gateway's hard payload limit. */
@@ -57,11 +58,11 @@ export interface GatewayOptions {
   integrationTimeoutMs?: number;
   /** Overrides the 10 MB payload limit (tests). */
   maxPayloadBytes?: number;
-  /** Execution environments per function (default 4). */
+  /** Execution environments per function (default: one per CPU core, 2 to 8). */
   concurrency?: number;
   /** Reload a function when its code file changes (default true). */
   watch?: boolean;
-  /** One line per request and the startup banner. Default: console.log. */
+  /** One line per request and the startup banner. Default: stdout, written once per event-loop turn. */
   log?: (line: string) => void;
   /** Where functions' console output goes. Default: the process's stdout/stderr. */
   functionOutput?: { stdout: Writable; stderr: Writable };
@@ -90,6 +91,23 @@ export interface Gateway {
   readonly server: Server;
 }
 
+/** What a request to one method needs from the stack, worked out on its first request. */
+interface MethodPlan {
+  /** Key of a usage plan's per-method throttle: `/users/{id}/GET`. */
+  clientThrottleKey: string;
+  stageBucket: TokenBucket | null;
+  /** The method's own `caching_enabled` (undefined: `*​/*` decides, for GET only). */
+  cachingSpecific: boolean | undefined;
+  cachingStar: boolean;
+  /** `*​/*` settings overlaid with the method's own. */
+  settings: MethodSettingDef;
+  ttl: number;
+  pool: FunctionPool | undefined;
+  timeoutMs: number;
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
 interface KeyBinding {
   key: ApiKeyDef;
   plan: UsagePlanDef;
@@ -111,7 +129,8 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
   const api = pickApi(stack, options);
   const stage = api.stages.get(options.stage)!;
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const defaultLog: LineLog | undefined = options.log ? undefined : createBatchedLog(process.stdout);
+  const log = options.log ?? defaultLog!;
   const route = createResourceRouter(api);
   const validate = createRequestValidator(api);
   const cache = new StageCache(clock);
@@ -155,6 +174,7 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
   }
   const apiKeys: ApiKeyInfo[] = [...bindings.values()].map(({ key }) => ({ name: key.name, id: key.id, value: key.value, generated: key.generated }));
 
+  // Everything that depends only on the stack is worked out once per method, not on every request.
   const stageBuckets = new Map<string, TokenBucket | null>();
   const stageBucket = (methodPath: string, settings: MethodSettingDef | undefined): TokenBucket | null => {
     if (!stageBuckets.has(methodPath)) {
@@ -167,6 +187,34 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     }
     return stageBuckets.get(methodPath)!;
   };
+  const plans = new Map<MethodDef, MethodPlan>();
+  const planOf = (resource: ResourceDef, method: MethodDef): MethodPlan => {
+    let plan = plans.get(method);
+    if (plan) return plan;
+    const methodPath = `${resource.path.slice(1)}/${method.httpMethod}`;
+    const star = stage.methodSettings.get('*/*');
+    const specific = stage.methodSettings.get(methodPath);
+    const settings: MethodSettingDef = { ...star, ...specific };
+    const integration = method.integration;
+    plan = {
+      clientThrottleKey: `${resource.path}/${method.httpMethod}`,
+      stageBucket: specific?.throttlingRateLimit !== undefined ? stageBucket(methodPath, specific) : stageBucket('*/*', star),
+      // Stage cache: only with a provisioned cache cluster and caching on for this method ("*/*" covers GET only).
+      cachingSpecific: stage.cacheClusterEnabled ? specific?.cachingEnabled : false,
+      cachingStar: stage.cacheClusterEnabled ? star?.cachingEnabled === true : false,
+      settings,
+      ttl: settings.cacheTtlSeconds ?? 300,
+      pool: integration?.functionName === undefined ? undefined : pools.get(integration.functionName),
+      timeoutMs: Math.min(integration?.timeoutMs ?? integrationLimit, integrationLimit),
+    };
+    plans.set(method, plan);
+    return plan;
+  };
+  const stageVariables: Record<string, string> = {};
+  for (const [k, v] of Object.entries(stage.variables)) stageVariables[`stageVariables.${k}`] = v;
+  const defaultDomain = `${api.id}.execute-api.${stack.region}.amazonaws.com`;
+  const deploymentId = api.id.slice(0, 6);
+  const stagePrefix = `/${stage.name}`;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -175,6 +223,8 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     });
   });
   server.keepAliveTimeout = 5_000;
+  // Answers are written in one piece; don't let Nagle hold the last segment back waiting for an ACK.
+  server.on('connection', (socket: Socket) => socket.setNoDelay(true));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -184,108 +234,117 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     const q = rawUrl.indexOf('?');
     const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
-    const httpMethod = (req.method ?? 'GET').toUpperCase();
-    const rawHeaders: Array<[string, string]> = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) rawHeaders.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+    const httpMethod = req.method ?? 'GET';
+    const raw = req.rawHeaders;
+    const rawHeaders: Array<[string, string]> = new Array(raw.length >> 1);
+    for (let i = 0; i < raw.length; i += 2) rawHeaders[i >> 1] = [raw[i]!, raw[i + 1]!];
     const requestHeaders = collectHeaders(rawHeaders).single;
-    const templateRequest: TemplateRequest = { headers: requestHeaders, query: {}, path: {}, body: '' };
     let note = '';
-    const extraHeaders: Array<[string, string]> = [];
-    const vars: Record<string, string> = {
-      requestId,
-      extendedRequestId,
-      stage: stage.name,
-      apiId: api.id,
-      httpMethod,
-      domainName: req.headers.host ?? '',
-      'identity.sourceIp': req.socket.remoteAddress ?? '',
-      requestTime: String(epoch),
-      ...Object.fromEntries(Object.entries(stage.variables).map(([k, v]) => [`stageVariables.${k}`, v])),
+    let extraHeaders: Array<[string, string]> | undefined;
+    // What `$context` and `$input` show a gateway response or MOCK template; built only when one is rendered.
+    let match: RouteMatch | undefined;
+    let binding: KeyBinding | undefined;
+    let query: Record<string, string> | undefined;
+    let bodyText = '';
+    let validationErrorString: string | undefined;
+    const contextVars = (): Record<string, string> => {
+      const vars: Record<string, string> = {
+        requestId,
+        extendedRequestId,
+        stage: stage.name,
+        apiId: api.id,
+        httpMethod,
+        domainName: req.headers.host ?? '',
+        'identity.sourceIp': req.socket.remoteAddress ?? '',
+        requestTime: String(epoch),
+        ...stageVariables,
+      };
+      if (match) {
+        vars.resourcePath = match.resource.path;
+        vars.resourceId = match.resource.id;
+      }
+      if (binding) {
+        vars['identity.apiKey'] = binding.key.value;
+        vars['identity.apiKeyId'] = binding.key.id;
+      }
+      if (validationErrorString !== undefined) vars['error.validationErrorString'] = validationErrorString;
+      return vars;
     };
+    const templateRequest = (): TemplateRequest =>
+      match ? { headers: requestHeaders, query: query ?? {}, path: match.pathParameters, body: bodyText } : { headers: requestHeaders, query: {}, path: {}, body: '' };
 
     const send = (result: HttpResult) => {
-      const headers: Array<[string, string]> = [];
-      for (const { name, values } of result.headers.values()) for (const value of values) headers.push([name, value]);
-      headers.push(...extraHeaders, ['x-amzn-RequestId', requestId], ['x-amz-apigw-id', extendedRequestId]);
-      res.writeHead(result.statusCode, headers.flat() as unknown as string[]);
+      const headers: string[] = [];
+      for (const { name, values } of result.headers.values()) for (const value of values) headers.push(name, value);
+      if (extraHeaders) for (const [name, value] of extraHeaders) headers.push(name, value);
+      headers.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', extendedRequestId);
+      res.writeHead(result.statusCode, headers);
       res.end(result.body);
       log(`${httpMethod} ${rawPath} ${result.statusCode} ${Math.round(performance.now() - started)}ms${note}`);
     };
     const fail = (error: GatewayError) => {
-      const rendered = renderGatewayError(api.gatewayResponses, error, vars, templateRequest);
+      const rendered = renderGatewayError(api.gatewayResponses, error, contextVars(), templateRequest());
       const headers: HttpResult['headers'] = new Map();
       for (const [name, value] of rendered.headers) headers.set(name.toLowerCase(), { name, values: [value] });
       headers.set('x-amzn-errortype', { name: 'x-amzn-ErrorType', values: [error.errorType] });
       send({ statusCode: rendered.statusCode, headers, body: Buffer.from(rendered.body) });
     };
 
-    // Read the payload first: API Gateway rejects oversize requests before routing them.
-    const body = await readBody(req, maxPayload);
+    // Read the payload first: API Gateway rejects oversize requests before routing them. A request without
+    // Content-Length or Transfer-Encoding has no body in HTTP/1.1, so there is nothing to wait for.
+    const body = hasPayload(req) ? await readBody(req, maxPayload) : EMPTY_BODY;
     if (body === undefined) return fail(requestTooLarge());
 
-    const segments = rawPath.split('/');
-    if (segments[1] !== stage.name) return fail(missingAuthenticationToken());
-    const path = '/' + segments.slice(2).join('/');
-    const match = route(httpMethod, path);
+    const slash = rawPath.indexOf('/', 1);
+    const stagePart = slash === -1 ? rawPath : rawPath.slice(0, slash);
+    if (stagePart !== stagePrefix) return fail(missingAuthenticationToken());
+    const path = slash === -1 ? '/' : rawPath.slice(slash);
+    match = route(httpMethod, path);
     if (!match) return fail(missingAuthenticationToken());
-    vars.resourcePath = match.resource.path;
-    templateRequest.path = match.pathParameters;
-    templateRequest.query = parseQuery(rawQuery).single;
-    templateRequest.body = body.toString('utf8');
-    vars.resourceId = match.resource.id;
+    const { resource, method, pathParameters } = match;
+    const plan = planOf(resource, method);
+    query = rawQuery === '' ? {} : parseQuery(rawQuery).single;
+    if (body.length > 0) bodyText = body.toString('utf8');
 
-    let binding: KeyBinding | undefined;
-    if (match.method.apiKeyRequired) {
+    if (method.apiKeyRequired) {
       const sent = headerValue(requestHeaders, 'x-api-key');
       binding = sent === undefined ? undefined : bindings.get(sent);
       if (!binding) return fail(forbidden());
-      vars['identity.apiKey'] = binding.key.value;
-      vars['identity.apiKeyId'] = binding.key.id;
     }
 
-    const methodPath = `${match.resource.path.slice(1)}/${match.method.httpMethod}`;
-    const settings: MethodSettingDef = { ...stage.methodSettings.get('*/*'), ...stage.methodSettings.get(methodPath) };
     if (binding) {
-      const clientBucket = binding.throttle.get(`${match.resource.path}/${match.method.httpMethod}`) ?? binding.planBucket;
+      const clientBucket = binding.throttle.get(plan.clientThrottleKey) ?? binding.planBucket;
       if (clientBucket && !clientBucket.take()) return fail(throttled());
     }
-    const specific = stage.methodSettings.get(methodPath);
-    const bucket = specific?.throttlingRateLimit !== undefined ? stageBucket(methodPath, specific) : stageBucket('*/*', stage.methodSettings.get('*/*'));
-    if (bucket && !bucket.take()) return fail(throttled());
+    if (plan.stageBucket && !plan.stageBucket.take()) return fail(throttled());
     if (binding?.quota && !binding.quota.take()) return fail(quotaExceeded());
 
-    const query = templateRequest.query;
-    try {
-      validate(match.method, {
-        query,
-        headers: requestHeaders,
-        pathParameters: match.pathParameters,
-        contentType: headerValue(requestHeaders, 'content-type'),
-        body,
-      });
-    } catch (error) {
-      if (error instanceof GatewayError) {
-        vars['error.validationErrorString'] = error.validationErrorString;
-        return fail(error);
+    if (method.validator) {
+      try {
+        validate(method, {
+          query,
+          headers: requestHeaders,
+          pathParameters,
+          contentType: headerValue(requestHeaders, 'content-type'),
+          body,
+        });
+      } catch (error) {
+        if (error instanceof GatewayError) {
+          validationErrorString = error.validationErrorString;
+          return fail(error);
+        }
+        throw error;
       }
-      throw error;
     }
 
-    const integration = match.method.integration;
+    const integration = method.integration;
     if (!integration) return fail(new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500));
 
-    // Stage cache: only with a provisioned cache cluster and caching on for this method ("*/*" covers GET only).
-    const cachingOn =
-      stage.cacheClusterEnabled &&
-      (specific?.cachingEnabled ?? (httpMethod === 'GET' ? stage.methodSettings.get('*/*')?.cachingEnabled : false)) === true;
-    const ttl = settings.cacheTtlSeconds ?? 300;
+    const cachingOn = (plan.cachingSpecific ?? (httpMethod === 'GET' ? plan.cachingStar : false)) === true;
     let key: string | undefined;
-    if (cachingOn && ttl > 0) {
-      key = cacheKey(match.method.httpMethod, match.resource.path, integration.cacheKeyParameters, {
-        query,
-        headers: requestHeaders,
-        path: match.pathParameters,
-      });
+    if (cachingOn && plan.ttl > 0) {
+      const settings = plan.settings;
+      key = cacheKey(method.httpMethod, resource.path, integration.cacheKeyParameters, { query, headers: requestHeaders, path: pathParameters });
       const invalidate = /(^|,)\s*max-age\s*=\s*0\s*(,|$)/i.test(headerValue(requestHeaders, 'cache-control') ?? '');
       let authorizedInvalidation = invalidate;
       if (invalidate && (settings.requireAuthorizationForCacheControl ?? true)) {
@@ -295,7 +354,9 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
         if (!authorizedInvalidation) {
           const strategy = settings.unauthorizedCacheControlHeaderStrategy ?? 'SUCCEED_WITH_RESPONSE_HEADER';
           if (strategy === 'FAIL_WITH_403') return fail(new GatewayError('ACCESS_DENIED', 'Unauthorized cache invalidation', 403));
-          if (strategy === 'SUCCEED_WITH_RESPONSE_HEADER') extraHeaders.push(['Warning', '199 "Cache-control headers were ignored because the caller was unauthorized."']);
+          if (strategy === 'SUCCEED_WITH_RESPONSE_HEADER') {
+            extraHeaders = [['Warning', '199 "Cache-control headers were ignored because the caller was unauthorized."']];
+          }
         }
       }
       const hit = authorizedInvalidation ? undefined : cache.get(key);
@@ -306,12 +367,14 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
       note = authorizedInvalidation ? ' (cache invalidated)' : ' (cache miss)';
     }
 
-    const contentType = headerValue(requestHeaders, 'content-type');
     let result: HttpResult;
     if (integration.type === 'MOCK') {
-      result = runMockIntegration(integration, { contentType, context: vars, request: templateRequest });
+      result = runMockIntegration(integration, {
+        contentType: headerValue(requestHeaders, 'content-type'),
+        context: contextVars(),
+        request: templateRequest(),
+      });
     } else {
-      const pool = pools.get(integration.functionName!)!;
       const event = buildProxyEvent(
         {
           httpMethod,
@@ -322,14 +385,14 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
           body,
           sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
           userAgent: headerValue(requestHeaders, 'user-agent'),
-          domainName: req.headers.host ?? `${api.id}.execute-api.${stack.region}.amazonaws.com`,
+          domainName: req.headers.host ?? defaultDomain,
           localPort: req.socket.localPort ?? 0,
           protocol: 'http',
         },
         {
-          resourceId: match.resource.id,
-          resourcePath: match.resource.path,
-          pathParameters: match.pathParameters,
+          resourceId: resource.id,
+          resourcePath: resource.path,
+          pathParameters,
           stageVariables: stage.variables,
           apiId: api.id,
           accountId: stack.accountId,
@@ -338,10 +401,10 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
           requestTimeEpoch: epoch,
           binaryMediaTypes: api.binaryMediaTypes,
           apiKey: binding ? { value: binding.key.value, id: binding.key.id } : undefined,
-          deploymentId: api.id.slice(0, 6),
+          deploymentId,
         },
       );
-      const outcome = await invokeWithTimeout(pool, event, requestId, Math.min(integration.timeoutMs ?? integrationLimit, integrationLimit));
+      const outcome = await invokeWithTimeout(plan.pool!, event, requestId, plan.timeoutMs);
       if (outcome === 'gateway-timeout') {
         note += ' (integration timeout)';
         return fail(integrationTimeout());
@@ -354,7 +417,7 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
       }
       result = checked.result;
     }
-    if (key !== undefined && result.statusCode >= 200 && result.statusCode < 300) cache.set(key, result, ttl);
+    if (key !== undefined && result.statusCode >= 200 && result.statusCode < 300) cache.set(key, result, plan.ttl);
     send(result);
   }
 
@@ -383,6 +446,7 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
         });
       }),
     close: async () => {
+      defaultLog?.flush();
       for (const watcher of watchers) watcher.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -412,6 +476,12 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return undefined;
 }
 
+/** HTTP/1.1 requests carry a body only when they say so with Content-Length or Transfer-Encoding. */
+function hasPayload(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -433,26 +503,30 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-async function invokeWithTimeout(
+function invokeWithTimeout(
   pool: FunctionPool,
   event: unknown,
   requestId: string,
   timeoutMs: number,
-): Promise<Awaited<ReturnType<FunctionPool['invoke']>> | 'gateway-timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'gateway-timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('gateway-timeout'), timeoutMs);
-  });
-  try {
+): Promise<InvokeReport | 'gateway-timeout'> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve('gateway-timeout'), timeoutMs);
     // The function keeps running after the gateway gives up, as on AWS; its own timeout still ends it.
-    return await Promise.race([pool.invoke(event, requestId), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+    pool.invoke(event, requestId).then(
+      (report) => {
+        clearTimeout(timer);
+        resolve(report);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function interpret(
-  outcome: Awaited<ReturnType<FunctionPool['invoke']>>['outcome'],
+  outcome: InvokeReport['outcome'],
   accept: string | undefined,
   binaryMediaTypes: string[],
 ): { ok: true; result: HttpResult } | { ok: false; reason: string } {

@@ -3,7 +3,7 @@
  * APIs do. Hand-written rather than borrowed from an emulator library because drift here is exactly what users of
  * other emulators complain about (encoded path parameters, repeated query keys, null vs {}).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 
 /** The parts of an incoming request the event is made from. */
 export interface IncomingRequestParts {
@@ -63,16 +63,40 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * formatRequestTime(Date.UTC(2026, 10, 24, 17, 39, 52)); // '24/Nov/2026:17:39:52 +0000'
  */
 export function formatRequestTime(epochMs: number): string {
-  const d = new Date(epochMs);
+  const second = Math.floor(epochMs / 1000);
+  if (second === lastRequestTime.second) return lastRequestTime.text;
+  const d = new Date(second * 1000);
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(
+  const text = `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(
     d.getUTCMinutes(),
   )}:${two(d.getUTCSeconds())} +0000`;
+  lastRequestTime = { second, text };
+  return text;
+}
+
+/** The format has one-second resolution: requests within the same second share the string. */
+let lastRequestTime = { second: Number.NaN, text: '' };
+
+/**
+ * Random bytes for ids, drawn from a pool refilled a few kilobytes at a time: one `randomFillSync` call per request
+ * (two, with the trace id) costs more than the ids are worth.
+ */
+const RANDOM_POOL = Buffer.alloc(4096);
+let randomOffset = RANDOM_POOL.length;
+
+function randomSlice(size: number): Buffer {
+  if (randomOffset + size > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    randomOffset = 0;
+  }
+  const slice = RANDOM_POOL.subarray(randomOffset, randomOffset + size);
+  randomOffset += size;
+  return slice;
 }
 
 /** A fresh request id (a UUID, like API Gateway's) and extended request id (base64-ish, ends in `=`). */
 export function newRequestIds(): { requestId: string; extendedRequestId: string } {
-  return { requestId: randomUUID(), extendedRequestId: `${randomBytes(11).toString('base64').slice(0, 15)}=` };
+  return { requestId: randomUUID(), extendedRequestId: `${randomSlice(11).toString('base64').slice(0, 15)}=` };
 }
 
 /**
@@ -124,17 +148,22 @@ export function collectHeaders(rawHeaders: Array<[string, string]>): {
 } {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  const nameOf = new Map<string, string>();
-  for (const [rawName, value] of rawHeaders) {
+  // lower-case name → the name used in the maps; a null-prototype object is cheaper than a Map for a handful of keys.
+  const nameOf: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (let i = 0; i < rawHeaders.length; i++) {
+    const [rawName, value] = rawHeaders[i]!;
     const lower = rawName.toLowerCase();
-    if (DROPPED_HEADERS.has(lower)) continue;
-    let name = nameOf.get(lower);
-    if (!name) {
+    let name = nameOf[lower];
+    if (name === undefined) {
+      if (DROPPED_HEADERS.has(lower)) continue;
       name = TITLE_CASED.get(lower) ?? rawName;
-      nameOf.set(lower, name);
+      nameOf[lower] = name;
+      single[name] = value;
+      multi[name] = [value];
+    } else {
+      single[name] = value;
+      multi[name]!.push(value);
     }
-    single[name] = value;
-    (multi[name] ??= []).push(value);
   }
   return { single, multi };
 }
@@ -164,22 +193,31 @@ export function isBinaryMediaType(contentType: string | undefined, binaryMediaTy
  * event.requestContext.path; // '/dev/users/42'
  */
 export function buildProxyEvent(req: IncomingRequestParts, ctx: EventContext): ProxyEvent {
-  const forwarded: Array<[string, string]> = [
-    ['X-Amzn-Trace-Id', `Root=1-${Math.floor(ctx.requestTimeEpoch / 1000).toString(16)}-${randomBytes(12).toString('hex')}`],
-    ['X-Forwarded-For', req.sourceIp],
+  // The gateway sets X-Forwarded-Port/-Proto and X-Amzn-Trace-Id itself, and appends the client to X-Forwarded-For
+  // rather than trusting what the client claims alone.
+  const headers: Array<[string, string]> = [];
+  let priorXff: string | undefined;
+  let contentType: string | undefined;
+  for (const header of req.rawHeaders) {
+    const lower = header[0].toLowerCase();
+    if (lower === 'x-forwarded-for') {
+      priorXff = priorXff === undefined ? header[1] : `${priorXff}, ${header[1]}`;
+      continue;
+    }
+    if (lower === 'x-forwarded-port' || lower === 'x-forwarded-proto' || lower === 'x-amzn-trace-id') continue;
+    if (lower === 'content-type') contentType = header[1];
+    headers.push(header);
+  }
+  headers.push(
+    ['X-Amzn-Trace-Id', `Root=1-${Math.floor(ctx.requestTimeEpoch / 1000).toString(16)}-${randomSlice(12).toString('hex')}`],
+    ['X-Forwarded-For', priorXff === undefined ? req.sourceIp : `${priorXff}, ${req.sourceIp}`],
     ['X-Forwarded-Port', String(req.localPort)],
     ['X-Forwarded-Proto', req.protocol],
-  ];
-  // The gateway appends the client to X-Forwarded-For rather than trusting what the client claims alone.
-  const sent = req.rawHeaders.filter(([name]) => !/^x-forwarded-(port|proto)$|^x-amzn-trace-id$/i.test(name));
-  const priorXff = sent.filter(([name]) => name.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);
-  const withoutXff = sent.filter(([name]) => name.toLowerCase() !== 'x-forwarded-for');
-  if (priorXff.length > 0) forwarded[1] = ['X-Forwarded-For', `${priorXff.join(', ')}, ${req.sourceIp}`];
-  const headers = collectHeaders([...withoutXff, ...forwarded]);
-  const query = parseQuery(req.rawQuery);
-  const contentType = headers.single[Object.keys(headers.single).find((k) => k.toLowerCase() === 'content-type') ?? ''];
-  const binary = isBinaryMediaType(contentType, ctx.binaryMediaTypes);
+  );
+  const collected = collectHeaders(headers);
+  const query = req.rawQuery === '' ? undefined : parseQuery(req.rawQuery);
   const hasBody = req.body.length > 0;
+  const binary = hasBody && isBinaryMediaType(contentType, ctx.binaryMediaTypes);
   const identity: Record<string, unknown> = {
     cognitoIdentityPoolId: null,
     accountId: null,
@@ -198,15 +236,14 @@ export function buildProxyEvent(req: IncomingRequestParts, ctx: EventContext): P
     identity.apiKey = ctx.apiKey.value;
     identity.apiKeyId = ctx.apiKey.id;
   }
-  const nonEmpty = <T>(map: Record<string, T>) => (Object.keys(map).length === 0 ? null : map);
   return {
     resource: ctx.resourcePath,
     path: req.path,
     httpMethod: req.httpMethod,
-    headers: nonEmpty(headers.single),
-    multiValueHeaders: nonEmpty(headers.multi),
-    queryStringParameters: nonEmpty(query.single),
-    multiValueQueryStringParameters: nonEmpty(query.multi),
+    headers: nonEmpty(collected.single),
+    multiValueHeaders: nonEmpty(collected.multi),
+    queryStringParameters: query ? nonEmpty(query.single) : null,
+    multiValueQueryStringParameters: query ? nonEmpty(query.multi) : null,
     pathParameters: nonEmpty(ctx.pathParameters),
     stageVariables: nonEmpty(ctx.stageVariables),
     requestContext: {
@@ -219,7 +256,7 @@ export function buildProxyEvent(req: IncomingRequestParts, ctx: EventContext): P
       accountId: ctx.accountId,
       protocol: 'HTTP/1.1',
       stage: req.stage,
-      domainPrefix: req.domainName.split('.')[0]!.split(':')[0]!,
+      domainPrefix: domainPrefix(req.domainName),
       requestTimeEpoch: ctx.requestTimeEpoch,
       requestId: ctx.requestId,
       identity,
@@ -228,6 +265,17 @@ export function buildProxyEvent(req: IncomingRequestParts, ctx: EventContext): P
       apiId: ctx.apiId,
     },
     body: hasBody ? (binary ? req.body.toString('base64') : req.body.toString('utf8')) : null,
-    isBase64Encoded: hasBody && binary,
+    isBase64Encoded: binary,
   };
+}
+
+function nonEmpty<T>(map: Record<string, T>): Record<string, T> | null {
+  for (const _ in map) return map;
+  return null;
+}
+
+/** `abc123.execute-api.…` → `abc123`; `127.0.0.1:3000` → `127`. */
+function domainPrefix(domainName: string): string {
+  const end = domainName.search(/[.:]/);
+  return end === -1 ? domainName : domainName.slice(0, end);
 }
