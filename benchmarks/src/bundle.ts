@@ -1,7 +1,7 @@
 /**
  * Bundles every variant the same way a Lambda would ship it: esbuild, minified, platform node, target node22, ESM.
- * A second build with zod external isolates what the framework itself adds, since every variant validates the
- * request body with the same zod schema.
+ * A second build with valibot external isolates what the framework itself adds, since every variant validates the
+ * request body with the same valibot schema.
  */
 import { build, type Metafile } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'middy', label: 'Middy 7' },
   { id: 'hono', label: 'Hono 4 (aws-lambda)' },
   { id: 'powertools', label: 'Powertools event-handler' },
-  { id: 'zod-only', label: 'zod/mini schema alone (reference)', reference: true },
+  { id: 'schema-only', label: 'valibot schema alone (reference)', reference: true },
   { id: 'floor', label: 'empty handler (harness floor)', reference: true },
 ];
 
@@ -41,7 +41,7 @@ export interface BundleInfo {
 
 export interface VariantBundles {
   full: BundleInfo;
-  noZod: BundleInfo;
+  noSchema: BundleInfo;
 }
 
 function findPackageRoot(from: string): string {
@@ -64,8 +64,8 @@ function packageOf(input: string): string {
   return 'app';
 }
 
-async function bundleOne(entry: string, name: string, zodExternal: boolean, outDir = OUT_DIR): Promise<BundleInfo> {
-  const file = join(outDir, zodExternal ? `${name}.no-zod.mjs` : `${name}.mjs`);
+async function bundleOne(entry: string, name: string, schemaExternal: boolean, outDir = OUT_DIR): Promise<BundleInfo> {
+  const file = join(outDir, schemaExternal ? `${name}.no-schema.mjs` : `${name}.mjs`);
   const result = await build({
     entryPoints: [entry],
     outfile: file,
@@ -76,7 +76,7 @@ async function bundleOne(entry: string, name: string, zodExternal: boolean, outD
     format: 'esm',
     metafile: true,
     logLevel: 'error',
-    external: zodExternal ? ['zod', 'zod/*'] : [],
+    external: schemaExternal ? ['valibot'] : [],
   });
   const code = readFileSync(file);
   return {
@@ -109,14 +109,14 @@ function porticoFiles(meta: Metafile): Record<string, number> {
   return files;
 }
 
-/** Bundles one variant twice (with zod, and zod external); `outDir` lets the tests build apart from a running bench. */
+/** Bundles one variant twice (with valibot, and valibot external); `outDir` lets the tests build apart from a running bench. */
 export async function bundleVariant(id: string, outDir = OUT_DIR): Promise<VariantBundles> {
   const entry = join(ROOT, 'src', 'variants', `${id}.ts`);
-  const [full, noZod] = await Promise.all([bundleOne(entry, id, false, outDir), bundleOne(entry, id, true, outDir)]);
-  return { full, noZod };
+  const [full, noSchema] = await Promise.all([bundleOne(entry, id, false, outDir), bundleOne(entry, id, true, outDir)]);
+  return { full, noSchema };
 }
 
-/** The @portico/http surface a handler imports, bundled alone with zod external: the "router + helpers" size. */
+/** The @portico/http surface a handler imports, bundled alone with valibot external: the "router + helpers" size. */
 export function bundlePorticoSurface(): Promise<BundleInfo> {
   return bundleOne(join(ROOT, 'src', 'size', 'portico-surface.ts'), 'portico-surface', true);
 }

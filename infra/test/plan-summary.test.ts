@@ -14,7 +14,7 @@ import { App } from 'cdktf';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { STAGES, type StageConfig } from '../src/config';
 import { summarizePlan, type PlanSummary } from '../src/plan/analyze';
 import type { PlanJson } from '../src/plan/plan-json';
@@ -46,14 +46,14 @@ const search = defineRoute({
   method: 'GET',
   path: '/search',
   operationId: 'searchUsers',
-  query: z.object({ q: z.string(), limit: z.optional(z.string()) }),
+  query: v.object({ q: v.string(), limit: v.optional(v.string()) }),
   cache: { keyParameters: ['q', 'limit'] },
 });
 const createUser = defineRoute({
   method: 'POST',
   path: '/users',
   operationId: 'createUser',
-  body: z.strictObject({ name: z.string() }),
+  body: v.strictObject({ name: v.string() }),
   apiKeyRequired: true,
 });
 const getUser = defineRoute({ method: 'GET', path: '/users/{id}', operationId: 'getUser' });

@@ -5,7 +5,7 @@
  */
 import { defineRoute, type RouteSpec } from '@portico/http';
 import { CreateUserBody, routeList, routes } from '@portico/users-api/routes';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { STAGES } from '../src/config';
 import { definitionHash } from '../src/constructs/deployment';
 import { tempArtifact } from './support/artifact';
@@ -52,14 +52,14 @@ describe('redeploy trigger', () => {
         () =>
           replaceRoute(routes.createUser, {
             ...routes.createUser,
-            body: z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(200)), email: z.optional(z.email()) }),
+            body: v.strictObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), email: v.optional(v.pipe(v.string(), v.email())) }),
           }),
       ],
       ['an API key requirement changes', () => replaceRoute(routes.getUser, { ...routes.getUser, apiKeyRequired: true })],
       ['a cache key changes', () => replaceRoute(routes.search, { ...routes.search, cache: { keyParameters: ['q'] } })],
       [
         'a query parameter becomes required',
-        () => replaceRoute(routes.search, { ...routes.search, query: z.object({ q: z.string(), limit: z.string() }) }),
+        () => replaceRoute(routes.search, { ...routes.search, query: v.object({ q: v.string(), limit: v.string() }) }),
       ],
     ];
     it.each(cases)('%s', (_, table) => {

@@ -6,7 +6,7 @@
  * code and of anything that needs the AWS SDK.
  */
 import { defineRoute } from '@portico/http';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
 /** Largest page a client may ask for, on `/users` and `/search`. */
 export const MAX_LIMIT = 100;
@@ -15,47 +15,50 @@ export const DEFAULT_LIMIT = 10;
 
 /**
  * Lone UTF-16 surrogates survive `JSON.parse` and query decoding but are not Unicode text: DynamoDB rejects them
- * (a 500 for the client's mistake), so strings that reach the store are checked here. A refinement rather than a
+ * (a 500 for the client's mistake), so strings that reach the store are checked here. A check rather than a
  * `pattern`, because draft-04 patterns (the gateway model) have no Unicode-aware syntax to say it.
  */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const wellFormed = z.refine<string>((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode text');
+const wellFormed = v.check((value: string) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode text');
 
-/** `POST /users` body: a new user. Unknown keys are rejected so typos don't pass silently. */
-export const CreateUserBody = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), wellFormed),
-  email: z.optional(z.email().check(z.maxLength(254))),
+/**
+ * `POST /users` body: a new user. Unknown keys are rejected so typos don't pass silently. The length bound comes
+ * before `trim` so the gateway model (which cannot trim) is never stricter than the function.
+ */
+export const CreateUserBody = v.strictObject({
+  name: v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'), v.trim(), v.minLength(1, 'must not be blank'), wellFormed),
+  email: v.optional(v.pipe(v.string(), v.maxLength(254), v.email('must be an email address'))),
 });
-export type CreateUserBody = z.infer<typeof CreateUserBody>;
+export type CreateUserBody = v.InferOutput<typeof CreateUserBody>;
 
 /** A stored user, as the API returns it. */
-export const User = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.optional(z.string()),
-  createdAt: z.string(),
+export const User = v.object({
+  id: v.string(),
+  name: v.string(),
+  email: v.optional(v.string()),
+  createdAt: v.string(),
 });
-export type User = z.infer<typeof User>;
+export type User = v.InferOutput<typeof User>;
 
 /** `GET /users` answer: one page of users; `nextCursor` is present only when more users follow. */
-export const UserPage = z.object({ items: z.array(User), nextCursor: z.optional(z.string()) });
-export type UserPage = z.infer<typeof UserPage>;
+export const UserPage = v.object({ items: v.array(User), nextCursor: v.optional(v.string()) });
+export type UserPage = v.InferOutput<typeof UserPage>;
 
 /** `GET /search` answer: the query and limit as understood, and the matching users. */
-export const SearchResult = z.object({ query: z.string(), limit: z.number(), results: z.array(User) });
-export type SearchResult = z.infer<typeof SearchResult>;
+export const SearchResult = v.object({ query: v.string(), limit: v.number(), results: v.array(User) });
+export type SearchResult = v.InferOutput<typeof SearchResult>;
 
 /**
  * Query-string `limit`: a whole number from 1 to MAX_LIMIT (100) without leading zeros, as a string (query values
  * are strings). The bound lives in the pattern so one schema says all of it; a test pins it to MAX_LIMIT.
  */
-const Limit = z.optional(z.string().check(z.regex(/^(?:[1-9][0-9]?|100)$/, 'must be a whole number from 1 to 100')));
+const Limit = v.optional(v.pipe(v.string(), v.regex(/^(?:[1-9][0-9]?|100)$/, 'must be a whole number from 1 to 100')));
 
 /** `GET /users` cursor: the opaque `nextCursor` of a previous page (base64url; decoded and checked in the handler). */
-const Cursor = z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be a nextCursor value')));
+const Cursor = v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be a nextCursor value')));
 
 /** `GET /search` query text: matched as a case-insensitive substring of the name. */
-const SearchText = z.string().check(z.minLength(1), z.maxLength(100), wellFormed);
+const SearchText = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'must be at most 100 characters'), wellFormed);
 
 export const routes = {
   hello: defineRoute({
@@ -63,14 +66,14 @@ export const routes = {
     path: '/hello',
     operationId: 'hello',
     summary: 'Say hello',
-    responses: { 200: { description: 'A greeting', schema: z.object({ message: z.string() }) } },
+    responses: { 200: { description: 'A greeting', schema: v.object({ message: v.string() }) } },
   }),
   listUsers: defineRoute({
     method: 'GET',
     path: '/users',
     operationId: 'listUsers',
     summary: 'List users, a page at a time',
-    query: z.object({ limit: Limit, cursor: Cursor }),
+    query: v.object({ limit: Limit, cursor: Cursor }),
     cache: { keyParameters: ['limit', 'cursor'] },
     responses: { 200: { description: 'A page of users', schema: UserPage } },
   }),
@@ -103,7 +106,7 @@ export const routes = {
     path: '/search',
     operationId: 'searchUsers',
     summary: 'Search users by name',
-    query: z.object({ q: SearchText, limit: Limit }),
+    query: v.object({ q: SearchText, limit: Limit }, 'q is required'),
     cache: { keyParameters: ['q', 'limit'] },
     responses: { 200: { description: 'Users whose name contains q', schema: SearchResult } },
   }),

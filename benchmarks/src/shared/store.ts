@@ -5,7 +5,7 @@
  * the business work is the same few property reads in every variant and costs next to nothing. This stub exists only
  * in the benchmark; the real users-api talks to DynamoDB.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
 export interface User {
   id: string;
@@ -14,11 +14,11 @@ export interface User {
 }
 
 /** One request-body schema shared by every variant, so validation work is identical and only the framework differs. */
-export const CreateUser = z.object({
-  name: z.string().check(z.minLength(1), z.maxLength(100)),
-  email: z.optional(z.email()),
+export const CreateUser = v.object({
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  email: v.optional(v.pipe(v.string(), v.email())),
 });
-export type CreateUserInput = z.infer<typeof CreateUser>;
+export type CreateUserInput = v.InferOutput<typeof CreateUser>;
 
 const USERS: readonly User[] = [
   { id: 'u-1', name: 'Alice', email: 'alice@example.com' },

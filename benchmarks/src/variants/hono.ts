@@ -2,6 +2,7 @@
  * Hono 4 behind its aws-lambda adapter: the adapter turns the v1 event into a Web Request and the Response back into
  * a proxy result. Idiomatic Hono: `cors()` middleware, `c.req.json()`, `HTTPException` for client errors.
  */
+import * as v from 'valibot';
 import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { cors } from 'hono/cors';
@@ -19,9 +20,9 @@ app.get('/users', (c) => {
   return c.json(store.list(limit));
 });
 app.post('/users', async (c) => {
-  const result = CreateUser.safeParse(await c.req.json());
-  if (!result.success) return c.json({ message: 'Request body is invalid', issues: result.error.issues }, 400);
-  const user = store.create(result.data);
+  const result = v.safeParse(CreateUser, await c.req.json());
+  if (!result.success) return c.json({ message: 'Request body is invalid', issues: result.issues }, 400);
+  const user = store.create(result.output);
   return c.json(user, 201, { location: `/users/${user.id}` });
 });
 app.get('/users/:id', (c) => {

@@ -2,6 +2,7 @@
  * Middy 7 as its docs suggest for a REST API: one middy() around http-router, CORS and the error handler on the
  * outside, the JSON body parser only on the route that takes a body. Defaults kept, so its statuses are Middy's own.
  */
+import * as v from 'valibot';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -23,9 +24,9 @@ const badLimit = () => createError(400, 'limit must be an integer between 1 and 
 const createUser = middy<Event, APIGatewayProxyResult>()
   .use(httpJsonBodyParser())
   .handler(async (event) => {
-    const result = CreateUser.safeParse(event.body);
-    if (!result.success) throw createError(400, 'Request body is invalid', { cause: result.error });
-    const user = store.create(result.data);
+    const result = v.safeParse(CreateUser, event.body);
+    if (!result.success) throw createError(400, 'Request body is invalid', { cause: result.issues });
+    const user = store.create(result.output);
     return json(201, user, { location: `/users/${user.id}` });
   });
 

@@ -2,6 +2,7 @@
  * Powertools for AWS Lambda (TypeScript) event-handler `http` Router with its `cors` middleware. Handlers read the
  * Web Request the router builds from the event (`reqCtx.req`) and return plain objects or proxy-shaped results.
  */
+import * as v from 'valibot';
 import { BadRequestError, NotFoundError, Router } from '@aws-lambda-powertools/event-handler/http';
 import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
@@ -20,9 +21,9 @@ app.get('/users', ({ req }) => {
   return store.list(limit) as never;
 });
 app.post('/users', async ({ req }) => {
-  const result = CreateUser.safeParse(await req.json());
+  const result = v.safeParse(CreateUser, await req.json());
   if (!result.success) throw new BadRequestError('Request body is invalid');
-  const user = store.create(result.data);
+  const user = store.create(result.output);
   return { statusCode: 201, headers: { 'content-type': 'application/json', location: `/users/${user.id}` }, body: user as never };
 });
 app.get('/users/:id', ({ params }) => {

@@ -2,6 +2,7 @@
  * The baseline: what a careful engineer writes without a framework. A switch on method and path, JSON parsing with
  * the right client errors, the shared schema, CORS on every response. Every other variant is compared against this.
  */
+import * as v from 'valibot';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { CORS, CreateUser, parseLimit, store } from '../shared/store';
 
@@ -55,12 +56,12 @@ function route(event: APIGatewayProxyEvent): APIGatewayProxyResult {
       } catch {
         return problem(400, 'Bad Request', 'Malformed JSON body');
       }
-      const result = CreateUser.safeParse(parsed);
+      const result = v.safeParse(CreateUser, parsed);
       if (!result.success) {
-        const errors = result.error.issues.map((i) => ({ pointer: `/${i.path.join('/')}`, message: i.message }));
+        const errors = result.issues.map((i) => ({ pointer: `/${(i.path ?? []).map((p) => p.key).join('/')}`, message: i.message }));
         return problem(400, 'Bad Request', 'Request body is invalid', errors);
       }
-      const user = store.create(result.data);
+      const user = store.create(result.output);
       return reply(201, user, JSON_TYPE, { location: `/users/${user.id}` });
     }
     return problem(405, 'Method Not Allowed', `${method} ${path}`);

@@ -1,14 +1,14 @@
-import type { $ZodType, output } from 'zod/v4/core';
 import { DEFAULT_BODY_LIMIT, toRequest } from './aws/converters';
 import type { ProxyEvent, ProxyHandler, ProxyResult } from './aws/types';
 import { parseJsonBody } from './body';
-import { createCors, type Cors, type CorsOptions } from './cors';
-import { BadRequestError, HttpError, toProblem, withoutStack, type ProblemSource, type Violation } from './errors';
+import { createCors, type CorsOptions } from './cors';
+import { clientError, HttpError, type Violation } from './errors';
 import { HeaderMap, type PorticoRequest } from './request';
 import { toProxyResult, type HttpResult } from './responses';
 import type { AnyRouteSpec, RouteParams } from './route';
 import { createRouter } from './router/pattern-router';
 import type { RouteMatch } from './router/types';
+import type { StandardSchemaV1 } from './schema/standard';
 import { check, type Validation } from './schema/validate';
 
 /** Where the app writes the one structured line it logs per 5xx. */
@@ -56,8 +56,8 @@ export type RequestFor<R extends AnyRouteSpec> = PorticoRequest<
 /** A schema's output type; `Fallback` when the (optional) schema field is absent. */
 type OutputOr<S, Fallback> = [Exclude<S, undefined>] extends [never]
   ? Fallback
-  : Exclude<S, undefined> extends $ZodType
-    ? output<Exclude<S, undefined>>
+  : Exclude<S, undefined> extends StandardSchemaV1
+    ? StandardSchemaV1.InferOutput<Exclude<S, undefined>>
     : Fallback;
 
 /** A route handler. */
@@ -85,12 +85,7 @@ interface Entry {
 }
 
 type MutableRequest = { -readonly [K in keyof PorticoRequest]: PorticoRequest[K] };
-
-const PROBLEM_TYPE = 'application/problem+json';
-
-const defaultLogger: Logger = {
-  error: (entry) => console.error(JSON.stringify(entry)),
-};
+type Outcome = HttpResult | Promise<HttpResult>;
 
 /**
  * Creates an app.
@@ -103,9 +98,9 @@ const defaultLogger: Logger = {
 export function createApp(options: AppOptions = {}): App {
   const router = createRouter<Entry>();
   const middlewares: Middleware[] = [];
-  const cors = options.cors ? createCors(options.cors) : undefined;
+  const cors = options.cors && createCors(options.cors);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const logger = options.logger ?? defaultLogger;
+  const logger = options.logger ?? { error: (entry: LogEntry) => console.error(JSON.stringify(entry)) };
 
   const app: App = {
     handle(route, handler) {
@@ -116,46 +111,60 @@ export function createApp(options: AppOptions = {}): App {
       middlewares.push(middleware);
       return app;
     },
-    lambda() {
-      return (event) => dispatch(event);
-    },
+    lambda: () => dispatch,
   };
 
   /**
-   * One request, start to finish. Synchronous until a handler (or an async schema) returns a promise: most requests
-   * then cost one promise, the one `async` returns, and errors the app raises itself never become rejections.
+   * One request, start to finish. Synchronous until a handler (or an async schema) returns a promise, so most
+   * requests cost the one promise `async` returns.
    */
   async function dispatch(event: ProxyEvent): Promise<ProxyResult> {
     let origin: string | undefined;
     let method = '';
     let requestId = '';
     try {
-      if (event === null || typeof event !== 'object') {
-        throw new BadRequestError('The event is not an API Gateway proxy event');
-      }
-      const context = event.requestContext;
-      if (context && typeof context.requestId === 'string') requestId = context.requestId;
+      if (!event || typeof event !== 'object') throw clientError(400, 'The event is not an API Gateway proxy event');
+      const id = event.requestContext?.requestId;
+      if (typeof id === 'string') requestId = id;
       const headers = new HeaderMap(event.headers, event.multiValueHeaders);
-      method = typeof event.httpMethod === 'string' ? event.httpMethod.toUpperCase() : '';
+      if (typeof event.httpMethod === 'string') method = event.httpMethod.toUpperCase();
       if (cors) {
         origin = headers.get('origin');
         if (method === 'OPTIONS' && headers.has('access-control-request-method')) {
           return { statusCode: 204, headers: { ...cors.preflightFor(origin) }, body: '' };
         }
       }
-
       const path = typeof event.path === 'string' && event.path[0] === '/' ? event.path : '/';
       const match = router.match(method, path);
-      if (match.status !== 200) return respond(routeProblem(match, method, path), origin, method, requestId);
-
-      const req = toRequest(event, headers, { resource: match.route, params: match.params }, bodyLimit);
-      let result: HttpResult | Promise<HttpResult> = middlewares.length
-        ? run(req as MutableRequest, match.value)
-        : call(req as MutableRequest, match.value);
-      if (isThenable(result)) result = await result;
-      return finish(toProxyResult(result), cors?.headersFor(origin), method);
+      if (match.status !== 200) throw routeError(match, method, path);
+      const req = toRequest(event, headers, { resource: match.route, params: match.params }, bodyLimit) as MutableRequest;
+      const entry = match.value;
+      let result: Outcome = middlewares.length ? run(req, entry) : call(req, entry);
+      if (result instanceof Promise) result = await result;
+      return finish(toProxyResult(result), origin, method);
     } catch (error) {
-      return handleError(error, origin, method, requestId, event?.path);
+      const known = error instanceof HttpError ? error : undefined;
+      if (!known || known.status > 499) {
+        safeLog(logger, {
+          level: 'error',
+          message: error instanceof Error ? error.message : 'Non-error thrown',
+          requestId,
+          method: method || undefined,
+          path: typeof event?.path === 'string' ? event.path : undefined,
+          status: known?.status ?? 500,
+          error: serializeError(error, 0),
+        });
+      }
+      const problem = known ?? new HttpError(500);
+      return finish(
+        {
+          statusCode: problem.status,
+          headers: { ...problem.headers, 'content-type': 'application/problem+json' },
+          body: JSON.stringify(problem.toJSON(requestId)),
+        },
+        origin,
+        method,
+      );
     }
   }
 
@@ -170,138 +179,64 @@ export function createApp(options: AppOptions = {}): App {
     return step(0);
   }
 
-  /** The one place an error becomes a response: 4xx as sent, 5xx hidden and logged. */
-  function handleError(
-    error: unknown,
-    origin: string | undefined,
-    method: string,
-    requestId: string,
-    path: unknown,
-  ): ProxyResult {
-    const source = error instanceof HttpError ? error : INTERNAL;
-    if (source.status >= 500) {
-      safeLog(logger, {
-        level: 'error',
-        message: error instanceof Error ? error.message : 'Non-error thrown',
-        requestId,
-        ...(method ? { method } : {}),
-        ...(typeof path === 'string' ? { path } : {}),
-        status: source.status,
-        error: serializeError(error, 0),
-      });
+  /**
+   * Adds CORS headers to a result (the handler's own headers win; its `Vary` gains `Origin`) and drops HEAD bodies,
+   * as API Gateway would. Mutates `result`: it is always a fresh object, and copying headers costs on every request.
+   */
+  function finish(result: ProxyResult, origin: string | undefined, method: string): ProxyResult {
+    const extra = cors?.headersFor(origin);
+    if (extra) {
+      const headers = (result.headers ??= {});
+      for (const name in extra) {
+        if (name !== 'vary') {
+          if (!(name in headers)) headers[name] = extra[name]!;
+          continue;
+        }
+        let vary: string | undefined;
+        for (const key in headers) if (key.length === 4 && key.toLowerCase() === 'vary') vary = key;
+        if (vary === undefined) headers.vary = extra.vary!;
+        else if (!/\borigin\b/i.test(headers[vary]!)) headers[vary] += ', Origin';
+      }
     }
-    return respond(source, origin, method, requestId);
-  }
-
-  function respond(source: ProblemSource, origin: string | undefined, method: string, requestId: string): ProxyResult {
-    const headers: Record<string, string> = { ...source.headers, 'content-type': PROBLEM_TYPE };
-    const body = JSON.stringify(toProblem(source, requestId || undefined));
-    return finish({ statusCode: source.status, headers, body }, cors?.headersFor(origin), method);
+    if (method === 'HEAD') result.body = '';
+    return result;
   }
 
   return app;
 }
 
-/** What anything but an {@link HttpError} is answered with; the real error only goes to the log. */
-const INTERNAL: ProblemSource = { status: 500, message: 'Internal Server Error', code: 'INTERNAL_SERVER_ERROR' };
-
-/** The answer when no route takes a request: plain data, since an Error's stack would cost more than routing. */
-function routeProblem(match: RouteMatch<unknown>, method: string, path: string): ProblemSource {
-  if (match.status === 404) return { status: 404, message: `No route for ${method} ${path}`, code: 'NOT_FOUND' };
-  if (match.status === 405) {
-    return {
-      status: 405,
-      message: `${method} is not allowed on ${path}`,
-      code: 'METHOD_NOT_ALLOWED',
-      headers: { allow: match.allow.join(', ') },
-    };
-  }
-  return { status: 400, message: (match as { reason: string }).reason, code: 'MALFORMED_PATH' };
+/** The answer when no route takes a request: 404, 405 with `Allow`, or 400 for a malformed path. */
+function routeError(match: Exclude<RouteMatch<unknown>, { status: 200 }>, method: string, path: string): HttpError {
+  return match.status === 404
+    ? clientError(404, `No route for ${method} ${path}`)
+    : match.status === 405
+      ? clientError(405, `${method} is not allowed on ${path}`, undefined, { headers: { allow: match.allow.join(', ') } })
+      : clientError(400, match.reason, 'MALFORMED_PATH');
 }
 
-function isThenable(value: unknown): value is PromiseLike<HttpResult> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-/** Validates what the route's schemas describe, then runs the handler. */
-function call(req: MutableRequest, entry: Entry): HttpResult | Promise<HttpResult> {
-  const route = entry.route;
-  if (route.query || route.body) {
-    const pending = prepare(req, route);
-    if (pending) return pending.then(() => entry.handler(req as never));
-  }
-  return entry.handler(req as never);
-}
-
-/**
- * Parses and validates what the route's schemas describe, then stores the results on the request. Returns a promise
- * only when a schema has async refinements.
- */
-function prepare(req: MutableRequest, route: AnyRouteSpec): Promise<void> | undefined {
-  if (route.query) {
-    const result = check(route.query, req.query, 'query');
-    if (result instanceof Promise) {
-      return result.then((done) => {
-        setQuery(req, done);
-        return prepareBody(req, route);
-      });
+/** Validates what the route's schemas describe (query and body together), then runs the handler. */
+function call(req: MutableRequest, entry: Entry): Outcome {
+  const { query, body } = entry.route;
+  if (!query && !body) return entry.handler(req as never);
+  const raw = req.rawBody;
+  const queryResult = query && check(query, req.query, 'query');
+  const bodyResult = body && check(body, raw && parseJsonBody(raw.toString(), req.headers.get('content-type')));
+  const apply = (q?: Validation<unknown>, b?: Validation<unknown>): Outcome => {
+    const violations: Violation[] = [];
+    if (q) q.ok ? (req.query = q.value as Record<string, string>) : violations.push(...q.violations);
+    if (b && !b.ok && !raw) {
+      throw clientError(400, 'A request body is required: send JSON with Content-Type: application/json', 'BODY_REQUIRED');
     }
-    setQuery(req, result);
-  }
-  return prepareBody(req, route);
-}
-
-function setQuery(req: MutableRequest, result: Validation<unknown>): void {
-  if (!result.ok) throw invalid('The query string is invalid', result.violations);
-  req.query = result.value as Record<string, string>;
-}
-
-function prepareBody(req: MutableRequest, route: AnyRouteSpec): Promise<void> | undefined {
-  if (!route.body) return undefined;
-  let body: unknown;
-  if (req.rawBody !== undefined) {
-    body = parseJsonBody(req.rawBody.toString('utf8'), req.headers.get('content-type'));
-  } else if (route.body._zod.optin !== 'optional') {
-    throw withoutStack(
-      () =>
-        new BadRequestError('A request body is required: send JSON with Content-Type: application/json', {
-          code: 'BODY_REQUIRED',
-        }),
-    );
-  }
-  const result = check(route.body, body, 'body');
-  if (result instanceof Promise) return result.then((done) => setBody(req, done));
-  setBody(req, result);
-  return undefined;
-}
-
-function setBody(req: MutableRequest, result: Validation<unknown>): void {
-  if (!result.ok) throw invalid('The request body is invalid', result.violations);
-  req.body = result.value;
-}
-
-function invalid(message: string, violations: Violation[]): HttpError {
-  return withoutStack(() => new BadRequestError(message, { code: 'VALIDATION_FAILED', details: violations }));
-}
-
-/**
- * Adds CORS headers to a result (the handler's own headers win) and drops HEAD bodies. Mutates `result`: it is
- * always a fresh object made by `toProxyResult` or `handleError`, and copying headers costs on every request.
- */
-function finish(result: ProxyResult, corsHeaders: Record<string, string> | undefined, method?: string): ProxyResult {
-  if (corsHeaders) {
-    const headers = (result.headers ??= {});
-    let vary: string | undefined;
-    for (const name in headers) if (name.length === 4 && name.toLowerCase() === 'vary') vary = name;
-    for (const name in corsHeaders) {
-      if (name === 'vary' && vary !== undefined) {
-        if (!/\borigin\b/i.test(headers[vary]!)) headers[vary] += ', Origin';
-      } else if (!(name in headers)) headers[name] = corsHeaders[name]!;
+    if (b) b.ok ? (req.body = b.value) : violations.push(...b.violations);
+    if (violations.length) {
+      const what = b && !b.ok ? (q && !q.ok ? 'request' : 'request body') : 'query string';
+      throw clientError(400, `The ${what} is invalid`, 'VALIDATION_FAILED', { details: violations });
     }
-  }
-  // API Gateway drops HEAD bodies anyway; dropping them here keeps `invoke` honest.
-  if (method === 'HEAD') result.body = '';
-  return result;
+    return entry.handler(req as never);
+  };
+  return queryResult instanceof Promise || bodyResult instanceof Promise
+    ? Promise.all([queryResult, bodyResult]).then(([q, b]) => apply(q, b))
+    : apply(queryResult, bodyResult);
 }
 
 function safeLog(logger: Logger, entry: LogEntry): void {
@@ -314,13 +249,11 @@ function safeLog(logger: Logger, entry: LogEntry): void {
 
 function serializeError(error: unknown, depth: number): SerializedError {
   if (!(error instanceof Error)) return { name: typeof error, message: safeString(error) };
-  const out: SerializedError = { name: error.name, message: error.message };
+  const { name, message, stack, cause } = error;
+  const out: SerializedError = { name, message, stack };
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') out.code = code;
-  if (error.stack) out.stack = error.stack;
-  if (error.cause !== undefined) {
-    out.cause = depth < 5 ? serializeError(error.cause, depth + 1) : safeString(error.cause);
-  }
+  if (cause !== undefined) out.cause = depth < 5 ? serializeError(cause, depth + 1) : safeString(cause);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { BadRequestError, UnsupportedMediaTypeError, withoutStack } from './errors';
+import { clientError, HttpError } from './errors';
 
 /** `application/json` and any `application/*+json`, with or without parameters such as `charset`. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -28,28 +28,21 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  */
 export function parseJsonBody(source: string, contentType: string | undefined): unknown {
   if (!isJsonContentType(contentType)) {
-    throw withoutStack(
-      () =>
-        new UnsupportedMediaTypeError(
-          `Expected a JSON body (Content-Type: application/json), got ${contentType ? `"${contentType}"` : 'no Content-Type'}`,
-        ),
-    );
+    throw clientError(415, `Expected a JSON body (Content-Type: application/json), got ${contentType ? `"${contentType}"` : 'no Content-Type'}`);
   }
-  // A malformed body is the client's mistake: the parser's SyntaxError and our 400 carry no stack.
-  return withoutStack(() => {
-    try {
-      return SUSPECT.test(source) ? JSON.parse(source, rejectForbiddenKeys) : JSON.parse(source);
-    } catch (error) {
-      throw error instanceof BadRequestError
-        ? error
-        : new BadRequestError('Request body is not valid JSON', { code: 'MALFORMED_JSON', cause: error });
-    }
-  });
+  // The parser's SyntaxError is only a signal here; without a stack it costs a fraction as much.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return SUSPECT.test(source) ? JSON.parse(source, rejectForbiddenKeys) : JSON.parse(source);
+  } catch (error) {
+    throw error instanceof HttpError ? error : clientError(400, 'Request body is not valid JSON', 'MALFORMED_JSON');
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function rejectForbiddenKeys(key: string, value: unknown): unknown {
-  if (FORBIDDEN_KEYS.has(key)) {
-    throw new BadRequestError(`Request body contains the forbidden key "${key}"`, { code: 'FORBIDDEN_KEY' });
-  }
+  if (FORBIDDEN_KEYS.has(key)) throw clientError(400, `Request body contains the forbidden key "${key}"`, 'FORBIDDEN_KEY');
   return value;
 }

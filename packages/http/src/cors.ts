@@ -24,15 +24,13 @@ export interface CorsOptions {
 
 /** The precomputed CORS policy an app uses per request. */
 export interface Cors {
-  /** Headers for an actual response to `origin`; empty when the origin is not allowed. */
+  /** Headers for an actual response to `origin`; no `access-control-*` ones when the origin is not allowed. */
   headersFor(origin: string | undefined): Record<string, string>;
-  /** Headers for a preflight answer to `origin`; empty when the origin is not allowed. */
+  /** Headers for a preflight answer to `origin`; no `access-control-*` ones when the origin is not allowed. */
   preflightFor(origin: string | undefined): Record<string, string>;
 }
 
-const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
-const DEFAULT_HEADERS = ['Content-Type', 'Authorization', 'X-Api-Key'];
-const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>;
+type Answers = { simple: Record<string, string>; preflight: Record<string, string> };
 
 /**
  * Builds a CORS policy. Throws at configuration time for combinations browsers would reject.
@@ -40,67 +38,50 @@ const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>
  * @example
  * const cors = createCors({ origins: ['https://app.example.com'], credentials: true });
  * cors.headersFor('https://app.example.com');
- * // { 'access-control-allow-origin': 'https://app.example.com', 'access-control-allow-credentials': 'true', vary: 'Origin' }
+ * // { 'access-control-allow-credentials': 'true', vary: 'Origin', 'access-control-allow-origin': 'https://app.example.com' }
  */
 export function createCors(options: CorsOptions): Cors {
-  const any = options.origins === '*' || options.origins.includes('*');
-  if (any && options.credentials) {
-    throw new TypeError(
-      'CORS: credentials cannot be combined with origins "*" (browsers reject it): list the allowed origins instead',
-    );
+  const { origins, credentials, exposeHeaders } = options;
+  const any = origins === '*' || origins.includes('*');
+  if (any && credentials) {
+    throw new TypeError('CORS: credentials cannot be combined with origins "*" (browsers reject it): list the allowed origins instead');
   }
-  const exact = new Set(any ? [] : (options.origins as readonly string[]).filter((o) => !o.includes('*')));
-  const patterns = any
-    ? []
-    : (options.origins as readonly string[]).filter((o) => o.includes('*')).map(compileOriginPattern);
+  // One expression for the whole allowlist; `*` in a pattern stands for one or more DNS labels.
+  const allowed = new RegExp(
+    `^(?:${(any ? [] : (origins as readonly string[]))
+      .map((origin) => origin.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*'))
+      .join('|')})$`,
+    'i',
+  );
 
   const base: Record<string, string> = {};
-  if (options.credentials) base['access-control-allow-credentials'] = 'true';
-  if (options.exposeHeaders?.length) base['access-control-expose-headers'] = options.exposeHeaders.join(', ');
+  if (credentials) base['access-control-allow-credentials'] = 'true';
   // With an allowlist the answer depends on Origin, so caches must key on it.
   if (!any) base.vary = 'Origin';
-
-  const preflightBase: Record<string, string> = {
+  const preflightBase = {
     ...base,
-    'access-control-allow-methods': (options.methods ?? DEFAULT_METHODS).join(', '),
-    'access-control-allow-headers': (options.allowHeaders ?? DEFAULT_HEADERS).join(', '),
+    'access-control-allow-methods': (options.methods ?? ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']).join(', '),
+    'access-control-allow-headers': (options.allowHeaders ?? ['Content-Type', 'Authorization', 'X-Api-Key']).join(', '),
     'access-control-max-age': String(options.maxAge ?? 600),
   };
-  delete preflightBase['access-control-expose-headers'];
+  if (exposeHeaders?.length) base['access-control-expose-headers'] = exposeHeaders.join(', ');
 
-  if (any) {
-    const simple = { ...base, 'access-control-allow-origin': '*' };
-    const preflight = { ...preflightBase, 'access-control-allow-origin': '*' };
-    return { headersFor: () => simple, preflightFor: () => preflight };
-  }
-
-  const cache = new Map<string, { simple: Record<string, string>; preflight: Record<string, string> }>();
-  const lookup = (origin: string | undefined) => {
-    if (origin === undefined) return undefined;
-    let entry = cache.get(origin);
-    if (entry === undefined) {
-      if (!exact.has(origin) && !patterns.some((pattern) => pattern.test(origin))) return undefined;
-      entry = {
-        simple: { ...base, 'access-control-allow-origin': origin },
-        preflight: { ...preflightBase, 'access-control-allow-origin': origin },
-      };
-      // Only allowed origins are cached, so an attacker cannot grow the map.
-      cache.set(origin, entry);
+  // A disallowed origin still gets Vary, so a shared cache does not serve it an allowed origin's answer.
+  const refused: Answers = { simple: { vary: 'Origin' }, preflight: { vary: 'Origin' } };
+  const none: Answers = { simple: {}, preflight: {} };
+  const answers = new Map<string | undefined, Answers>();
+  const lookup = (origin: string | undefined): Answers => {
+    const key = any ? '*' : origin;
+    let entry = answers.get(key);
+    if (!entry) {
+      if (key === undefined) return none;
+      if (!any && !allowed.test(key)) return refused;
+      const allow = { 'access-control-allow-origin': key };
+      entry = { simple: { ...base, ...allow }, preflight: { ...preflightBase, ...allow } };
+      // Only allowed origins are kept, so a client cannot grow the map.
+      answers.set(key, entry);
     }
     return entry;
   };
-  // A disallowed origin still needs Vary so a shared cache does not serve it an allowed origin's answer.
-  const varyOnly: Record<string, string> = { vary: 'Origin' };
-  return {
-    headersFor: (origin) => lookup(origin)?.simple ?? (origin === undefined ? NONE : varyOnly),
-    preflightFor: (origin) => lookup(origin)?.preflight ?? (origin === undefined ? NONE : varyOnly),
-  };
-}
-
-function compileOriginPattern(pattern: string): RegExp {
-  const escaped = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*');
-  return new RegExp(`^${escaped}$`, 'i');
+  return { headersFor: (origin) => lookup(origin).simple, preflightFor: (origin) => lookup(origin).preflight };
 }

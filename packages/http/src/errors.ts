@@ -8,9 +8,10 @@ export interface Violation {
   /** JSON pointer into the body (or into the query object when `in` is `"query"`). */
   readonly pointer: string;
   readonly message: string;
+  /** The rule that failed, as the schema library names it (e.g. `min_length`, `email`, `invalid_type`). */
   readonly code: string;
   /** Which part of the request: the body (default) or the query string. */
-  readonly in?: 'body' | 'query' | 'path';
+  readonly in?: 'body' | 'query';
 }
 
 /** Options every {@link HttpError} takes. */
@@ -56,41 +57,16 @@ export const STATUS_TABLE = {
 
 type KnownStatus = keyof typeof STATUS_TABLE;
 
-/** The fixed detail every 5xx problem carries; the real message only goes to the log. */
-export const HIDDEN_DETAIL = 'Internal Server Error';
+/** The fixed detail (and title, for statuses outside the table) every 5xx problem carries. */
+const HIDDEN = 'Internal Server Error';
 
 function titleOf(status: number): string {
-  return STATUS_TABLE[status as KnownStatus] ?? (status < 500 ? 'Error' : HIDDEN_DETAIL);
+  return STATUS_TABLE[status as KnownStatus] ?? (status < 500 ? 'Error' : HIDDEN);
 }
 
 /** `Not Found` → `NOT_FOUND`. */
 function codeOf(status: number): string {
   return titleOf(status).toUpperCase().replaceAll(' ', '_');
-}
-
-/** What a problem response is made of: an {@link HttpError}, or the app's own answer when no route takes a request. */
-export interface ProblemSource {
-  readonly status: number;
-  readonly message: string;
-  readonly code: string;
-  readonly details?: readonly Violation[] | undefined;
-  readonly headers?: Record<string, string> | undefined;
-}
-
-/** The RFC 9457 problem for a source; 5xx sources get a fixed detail, their status's code and no `errors`. */
-export function toProblem(source: ProblemSource, requestId?: string): Problem {
-  const status = source.status;
-  const expose = status < 500;
-  const problem: Problem = {
-    type: 'about:blank',
-    title: titleOf(status),
-    status,
-    detail: expose ? source.message : HIDDEN_DETAIL,
-    code: expose ? source.code : codeOf(status),
-  };
-  if (requestId !== undefined) problem.requestId = requestId;
-  if (expose && source.details) problem.errors = source.details;
-  return problem;
 }
 
 /**
@@ -100,7 +76,7 @@ export function toProblem(source: ProblemSource, requestId?: string): Problem {
  * @example
  * throw new HttpError(409, 'User 42 already exists', { code: 'USER_EXISTS' });
  */
-export class HttpError extends Error implements ProblemSource {
+export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: readonly Violation[] | undefined;
@@ -109,7 +85,7 @@ export class HttpError extends Error implements ProblemSource {
   constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
     super(message ?? titleOf(status), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HttpError';
-    this.status = Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+    this.status = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
     this.code = options.code ?? codeOf(this.status);
     this.details = options.details;
     this.headers = options.headers;
@@ -121,14 +97,24 @@ export class HttpError extends Error implements ProblemSource {
   }
 
   /**
-   * The RFC 9457 problem for this error; 5xx errors get a fixed detail and no `errors`.
+   * The RFC 9457 problem for this error; 5xx errors get a fixed detail, their status's code and no `errors`.
    *
    * @example
    * new NotFoundError('User 42 not found').toJSON();
    * // { type: 'about:blank', title: 'Not Found', status: 404, detail: 'User 42 not found', code: 'NOT_FOUND' }
    */
   toJSON(requestId?: string): Problem {
-    return toProblem(this, requestId);
+    const { status, expose } = this;
+    const problem: Problem = {
+      type: 'about:blank',
+      title: titleOf(status),
+      status,
+      detail: expose ? this.message : HIDDEN,
+      code: expose ? this.code : codeOf(status),
+    };
+    if (requestId) problem.requestId = requestId;
+    if (expose && this.details) problem.errors = this.details;
+    return problem;
   }
 }
 
@@ -173,15 +159,18 @@ export const InternalServerError = /* @__PURE__ */ defineHttpError(500);
 export const ServiceUnavailableError = /* @__PURE__ */ defineHttpError(503);
 
 /**
- * Runs `make` with stack capture off. For the client errors the app raises itself (no route, bad JSON, wrong content
- * type, body too large): they are answers, not bugs, nobody reads their stack, and capturing one costs more than
+ * A client error the app raises itself (no route, bad JSON, wrong content type, body too large, invalid input),
+ * built without a stack: it is an answer, not a bug, nobody reads its stack, and capturing one costs more than
  * routing the whole request. Errors thrown by handlers keep their stacks.
+ *
+ * @example
+ * throw clientError(415, 'Expected a JSON body', 'UNSUPPORTED_MEDIA_TYPE');
  */
-export function withoutStack<T>(make: () => T): T {
+export function clientError(status: number, message: string, code?: string, options?: HttpErrorOptions): HttpError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return make();
+    return new HttpError(status, message, { ...options, code });
   } finally {
     Error.stackTraceLimit = limit;
   }

@@ -42,6 +42,7 @@ export {
   InternalServerError,
   ServiceUnavailableError,
   STATUS_TABLE,
+  clientError,
   toPointer,
   type HttpErrorOptions,
   type Problem,
@@ -51,9 +52,19 @@ export {
 // CORS
 export { createCors, type Cors, type CorsOptions } from './cors';
 
-// Schemas
+// Schemas (any Standard Schema: valibot, zod 4, ArkType…)
 export { validate, type Schema, type Infer, type Validation } from './schema/validate';
-export { toGatewayModel, queryParameters, DRAFT_04, type JsonSchema, type QueryParameter } from './schema/json-schema';
+export type { StandardSchemaV1 } from './schema/standard';
+export {
+  toGatewayModel,
+  toJsonSchema,
+  toDraft04,
+  queryParameters,
+  bodyRequired,
+  DRAFT_04,
+  type JsonSchema,
+  type QueryParameter,
+} from './schema/json-schema';
 export { isJsonContentType } from './body';
 
 // Router (for tools that route without an app, e.g. a local gateway)

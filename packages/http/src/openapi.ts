@@ -2,12 +2,11 @@
  * `@portico/http/openapi`: an OpenAPI 3.0 document from the route table. Kept out of the main entry so JSON
  * Schema generation never reaches a Lambda bundle.
  */
-import type { $ZodType } from 'zod/v4/core';
-import { toJSONSchema } from 'zod/v4/core';
 import { STATUS_TABLE } from './errors';
 import type { AnyRouteSpec } from './route';
-import { parseRoutePath } from './router/path';
-import { objectShape, type JsonSchema } from './schema/json-schema';
+import { compilePath } from './router/path';
+import { bodyRequired, queryParameters, toDraft04, toJsonSchema, type JsonSchema } from './schema/json-schema';
+import type { StandardSchemaV1 } from './schema/standard';
 
 /** Document-level facts `toOpenApi` cannot know from the routes. */
 export interface OpenApiInfo {
@@ -89,28 +88,21 @@ function operation(route: AnyRouteSpec): JsonSchema {
   if (route.operationId) op.operationId = route.operationId;
   if (route.summary) op.summary = route.summary;
   const parameters: JsonSchema[] = [];
-  for (const segment of parseRoutePath(route.path)) {
-    if (segment.kind === 'static') continue;
-    parameters.push({ name: segment.name, in: 'path', required: true, schema: { type: 'string' } });
-  }
-  const shape = objectShape(route.query);
-  if (shape) {
-    for (const [name, schema] of Object.entries(shape)) {
-      const required = schema._zod.optin !== 'optional';
-      parameters.push({ name, in: 'query', required, schema: toSchema(schema) });
-    }
+  for (const name of compilePath(route.path).names) parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
+  for (const { name, required, schema } of queryParameters(route)) {
+    parameters.push({ name, in: 'query', required, schema: toOpenApiSchema(schema) });
   }
   if (parameters.length > 0) op.parameters = parameters;
   if (route.body) {
     op.requestBody = {
-      required: route.body._zod.optin !== 'optional',
+      required: bodyRequired(route),
       content: { 'application/json': { schema: toSchema(route.body) } },
     };
   }
   const responses: JsonSchema = {};
   for (const [status, response] of Object.entries(route.responses ?? {})) {
     responses[status] = response.schema
-      ? { description: response.description, content: { 'application/json': { schema: toSchema(response.schema, 'output') } } }
+      ? { description: response.description, content: { 'application/json': { schema: toSchema(response.schema) } } }
       : { description: response.description };
   }
   if (Object.keys(responses).length === 0) responses[route.method === 'POST' ? '201' : '200'] = { description: 'Success' };
@@ -131,11 +123,35 @@ function operation(route: AnyRouteSpec): JsonSchema {
   return op;
 }
 
-function toSchema(schema: $ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
-  const { $schema: _dialect, ...rest } = toJSONSchema(schema, {
-    target: 'openapi-3.0',
-    unrepresentable: 'any',
-    io,
-  }) as JsonSchema;
-  return rest;
+function toSchema(schema: StandardSchemaV1): JsonSchema {
+  return toOpenApiSchema(toJsonSchema(schema));
+}
+
+/**
+ * OpenAPI 3.0's schema object is draft-04 plus `nullable`: a `null` branch (`type: [T, "null"]` or
+ * `anyOf: [S, { type: "null" }]`) becomes `nullable: true`.
+ */
+function toOpenApiSchema(schema: JsonSchema): JsonSchema {
+  return nullable(toDraft04(schema)) as JsonSchema;
+}
+
+function nullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullable);
+  if (node === null || typeof node !== 'object') return node;
+  const out: JsonSchema = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, nullable(value)]));
+  const isNull = (branch: unknown) => (branch as JsonSchema | null)?.type === 'null';
+  if (Array.isArray(out.type) && out.type.includes('null')) {
+    const types = out.type.filter((type) => type !== 'null');
+    out.type = types.length === 1 ? types[0] : types;
+    out.nullable = true;
+  }
+  const anyOf = out.anyOf;
+  if (Array.isArray(anyOf) && anyOf.some(isNull)) {
+    const rest = anyOf.filter((branch) => !isNull(branch));
+    delete out.anyOf;
+    if (rest.length === 1) Object.assign(out, rest[0]);
+    else out.anyOf = rest;
+    out.nullable = true;
+  }
+  return out;
 }

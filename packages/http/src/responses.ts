@@ -12,8 +12,6 @@ export interface HttpResult {
   isBase64Encoded?: boolean;
 }
 
-const JSON_TYPE = 'application/json';
-
 /**
  * A JSON response.
  *
@@ -22,18 +20,14 @@ const JSON_TYPE = 'application/json';
  * return json(user, 200, { 'Cache-Control': 'max-age=60' });
  */
 export function json(body: unknown, status = 200, headers?: Record<string, string>): HttpResult {
-  return {
-    statusCode: status,
-    headers: headers ? { 'content-type': JSON_TYPE, ...headers } : { 'content-type': JSON_TYPE },
-    body: JSON.stringify(body) ?? 'null',
-  };
+  return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) ?? 'null' };
 }
 
 /**
  * 201 Created with a `Location` header pointing at the new resource.
  *
  * @example
- * return created(user, `/users/${user.id}`);
+ * return created(user, `users/${user.id}`);
  */
 export function created(body: unknown, location: string): HttpResult {
   return json(body, 201, { location });
@@ -47,7 +41,7 @@ export function created(body: unknown, location: string): HttpResult {
  * return noContent();
  */
 export function noContent(headers?: Record<string, string>): HttpResult {
-  return headers ? { statusCode: 204, headers, body: '' } : { statusCode: 204, body: '' };
+  return { statusCode: 204, headers, body: '' };
 }
 
 /**
@@ -72,8 +66,7 @@ export function binary(data: Uint8Array, contentType: string, status = 200): Htt
  * return text('pong');
  */
 export function text(body: string, status = 200, headers?: Record<string, string>): HttpResult {
-  const type = 'text/plain; charset=utf-8';
-  return { statusCode: status, headers: headers ? { 'content-type': type, ...headers } : { 'content-type': type }, body };
+  return { statusCode: status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body };
 }
 
 /** Thrown by {@link toProxyResult} when a handler returned something API Gateway would answer with a 502. */
@@ -91,7 +84,7 @@ export class InvalidResultError extends Error {
  */
 export function toProxyResult(result: unknown): ProxyResult {
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = (result ?? 0) as Record<string, unknown>;
-  if (!isObject(result) || !Number.isInteger(statusCode) || (statusCode as number) < 100 || (statusCode as number) > 599) {
+  if (!isObject(result) || !Number.isInteger(statusCode) || !((statusCode as number) >= 100 && (statusCode as number) < 600)) {
     throw invalid('an integer statusCode from 100 to 599', result);
   }
   if (body != null && typeof body !== 'string') throw invalid('a string body (use json(...) for objects)', body);

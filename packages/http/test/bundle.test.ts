@@ -17,10 +17,10 @@ async function bundleApp(contents: string): Promise<string> {
 }
 
 const APP = `
-  import * as z from 'zod/mini';
+  import * as v from 'valibot';
   import { createApp, defineRoute, json } from './src/index';
   const app = createApp({ cors: { origins: ['https://app.example.com'] } });
-  app.handle(defineRoute({ method: 'POST', path: '/users', body: z.object({ name: z.string() }) }), (req) => json(req.body));
+  app.handle(defineRoute({ method: 'POST', path: '/users', body: v.object({ name: v.string() }) }), (req) => json(req.body));
   export const handler = app.lambda();
 `;
 
@@ -35,7 +35,7 @@ describe('Lambda bundle', () => {
   });
 
   it('pulls JSON Schema generation in only when the handler calls toGatewayModel', async () => {
-    const code = await bundleApp(`${APP}\nimport { toGatewayModel } from './src/index';\nexport const model = toGatewayModel(z.string());`);
+    const code = await bundleApp(`${APP}\nimport { toGatewayModel } from './src/index';\nexport const model = toGatewayModel(v.string());`);
 
     expect(code).toContain('draft-04');
   });

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { createApp, createCors, defineRoute, json, type CorsOptions } from '../src/index';
 import { invoke } from '../src/testing';
 
@@ -8,7 +8,7 @@ const OTHER = 'https://evil.example.net';
 function app(cors: CorsOptions, logger = { error: jest.fn() }) {
   const a = createApp({ cors, logger, bodyLimit: 64 });
   a.handle(defineRoute({ method: 'GET', path: '/users/{id}' }), (req) => json({ id: req.params.id }));
-  a.handle(defineRoute({ method: 'POST', path: '/users', body: z.object({ name: z.string() }) }), () => json({}, 201));
+  a.handle(defineRoute({ method: 'POST', path: '/users', body: v.object({ name: v.string() }) }), () => json({}, 201));
   a.handle(defineRoute({ method: 'GET', path: '/boom' }), () => {
     throw new Error('kaput');
   });

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { createApp, defineRoute, json, type HttpResult } from '../src/index';
 import { invoke } from '../src/testing';
 
@@ -82,7 +82,7 @@ describe('middleware', () => {
       return next();
     });
     app.handle(
-      defineRoute({ method: 'POST', path: '/y', body: z.object({ n: z.number() }) }),
+      defineRoute({ method: 'POST', path: '/y', body: v.object({ n: v.number() }) }),
       () => json({}),
     );
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { createApp, created, defineRoute, json, noContent, type ProxyResult } from '../src/index';
 import { createProxyEvent } from '../src/testing';
 
@@ -8,11 +8,11 @@ const routes = {
   create: defineRoute({
     method: 'POST',
     path: '/users',
-    body: z.strictObject({ name: z.string().check(z.minLength(1)), email: z.optional(z.email()) }),
+    body: v.strictObject({ name: v.pipe(v.string(), v.minLength(1)), email: v.optional(v.pipe(v.string(), v.email())) }),
   }),
   get: defineRoute({ method: 'GET', path: '/users/{id}' }),
   remove: defineRoute({ method: 'DELETE', path: '/users/{id}' }),
-  search: defineRoute({ method: 'GET', path: '/search', query: z.object({ q: z.string(), limit: z.optional(z.string()) }) }),
+  search: defineRoute({ method: 'GET', path: '/search', query: v.object({ q: v.string(), limit: v.optional(v.string()) }) }),
   files: defineRoute({ method: 'ANY', path: '/files/{proxy+}' }),
 };
 

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { createApp, defineRoute, json, type PorticoRequest } from '../src/index';
 import { readBody, readHeaders, readQuery, toRequest } from '../src/aws/converters';
 import { createProxyEvent, invoke } from '../src/testing';
@@ -8,8 +8,8 @@ function echoApp(options: Parameters<typeof createApp>[0] = {}) {
   const seen: PorticoRequest[] = [];
   const app = createApp(options);
   const echo = defineRoute({ method: 'ANY', path: '/echo/{id}' });
-  const body = defineRoute({ method: 'POST', path: '/json', body: z.object({ name: z.string() }) });
-  const optionalBody = defineRoute({ method: 'PUT', path: '/json', body: z.optional(z.object({ name: z.string() })) });
+  const body = defineRoute({ method: 'POST', path: '/json', body: v.object({ name: v.string() }) });
+  const optionalBody = defineRoute({ method: 'PUT', path: '/json', body: v.optional(v.object({ name: v.string() })) });
   app.handle(echo, (req) => {
     seen.push(req);
     return json({ ok: true });
@@ -48,15 +48,6 @@ describe('headers', () => {
     const headers = readHeaders({ multiValueHeaders: { 'X-A': ['1'], 'x-a': ['2'] } });
 
     expect(headers.getAll('x-a')).toEqual(['1', '2']);
-  });
-
-  it('list entries with lower-cased names', () => {
-    const headers = readHeaders({ headers: { 'X-One': '1', Two: '2' } });
-
-    expect([...headers.entries()]).toEqual([
-      ['x-one', '1'],
-      ['two', '2'],
-    ]);
   });
 });
 

@@ -1,12 +1,12 @@
-import * as z from 'zod/mini';
-import * as zc from 'zod';
-import { defineRoute, DRAFT_04, queryParameters, toGatewayModel } from '../src/index';
+import * as v from 'valibot';
+import * as z from 'zod';
+import { bodyRequired, defineRoute, DRAFT_04, queryParameters, toDraft04, toGatewayModel, toJsonSchema } from '../src/index';
 import { toOpenApi } from '../src/openapi';
 
-const CreateUser = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(100)),
-  email: z.optional(z.email()),
-  format: z.optional(z.string()),
+const CreateUser = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  email: v.optional(v.pipe(v.string(), v.email())),
+  format: v.optional(v.string()),
 });
 
 describe('defineRoute', () => {
@@ -39,18 +39,58 @@ describe('toGatewayModel', () => {
     });
   });
 
-  it('drops format (API Gateway ignores it) but keeps the pattern, and keeps a property named "format"', () => {
+  it('drops format (API Gateway ignores it) but keeps a property named "format"', () => {
     const model = toGatewayModel(CreateUser) as { properties: Record<string, Record<string, unknown>> };
 
-    expect(model.properties.email).not.toHaveProperty('format');
-    expect(model.properties.email).toHaveProperty('pattern');
+    expect(model.properties.email).toEqual({ type: 'string' });
     expect(model.properties.format).toEqual({ type: 'string' });
   });
 
-  it('uses draft-04 boolean exclusive bounds', () => {
-    const model = toGatewayModel(zc.object({ n: zc.number().gt(0) })) as { properties: { n: Record<string, unknown> } };
+  it('uses draft-04 boolean exclusive bounds and enum for const', () => {
+    const model = toGatewayModel(v.object({ n: v.pipe(v.number(), v.gtValue(0)), kind: v.literal('a') })) as {
+      properties: Record<string, unknown>;
+    };
 
-    expect(model.properties.n).toMatchObject({ minimum: 0, exclusiveMinimum: true });
+    expect(model.properties.n).toEqual({ type: 'number', minimum: 0, exclusiveMinimum: true });
+    expect(model.properties.kind).toEqual({ enum: ['a'] });
+  });
+
+  it('leaves out checks JSON Schema cannot express, so the gateway never refuses what the function accepts', () => {
+    const model = toGatewayModel(v.object({ name: v.pipe(v.string(), v.trim(), v.check((s) => s !== 'x', 'not x')) }));
+
+    expect(model).toMatchObject({ properties: { name: { type: 'string' } } });
+  });
+
+  it('takes zod schemas through Standard JSON Schema', () => {
+    const model = toGatewayModel(z.object({ n: z.number().gt(0), s: z.optional(z.string()) }));
+
+    expect(model).toMatchObject({
+      $schema: DRAFT_04,
+      type: 'object',
+      required: ['n'],
+      properties: { n: { type: 'number', minimum: 0, exclusiveMinimum: true }, s: { type: 'string' } },
+    });
+  });
+});
+
+describe('toDraft04', () => {
+  it('keeps the stricter bound when both forms are given', () => {
+    expect(toDraft04({ minimum: 1, exclusiveMinimum: 0 })).toEqual({ minimum: 1 });
+    expect(toDraft04({ exclusiveMaximum: 5, maximum: 9 })).toEqual({ maximum: 5, exclusiveMaximum: true });
+  });
+
+  it('renames $defs and their references, and drops keywords draft-04 lacks', () => {
+    expect(
+      toDraft04({ $defs: { id: { type: 'string', examples: ['a'] } }, properties: { if: { $ref: '#/$defs/id' } }, if: { type: 'string' } }),
+    ).toEqual({ definitions: { id: { type: 'string' } }, properties: { if: { $ref: '#/definitions/id' } } });
+  });
+});
+
+describe('toJsonSchema', () => {
+  it('refuses a schema it cannot convert, naming its library', () => {
+    const custom = { '~standard': { version: 1, vendor: 'acme', validate: (value: unknown) => ({ value }) } } as const;
+
+    expect(() => toJsonSchema(custom)).toThrow('A acme schema cannot be turned into JSON Schema');
   });
 });
 
@@ -59,17 +99,25 @@ describe('queryParameters', () => {
     const route = defineRoute({
       method: 'GET',
       path: '/search',
-      query: z.object({ q: z.string(), limit: z.optional(z.string()) }),
+      query: v.object({ q: v.string(), limit: v.optional(v.pipe(v.string(), v.regex(/^\d+$/))) }),
     });
 
     expect(queryParameters(route)).toEqual([
-      { name: 'q', required: true },
-      { name: 'limit', required: false },
+      { name: 'q', required: true, schema: { type: 'string' } },
+      { name: 'limit', required: false, schema: { type: 'string', pattern: '^\\d+$' } },
     ]);
   });
 
   it('is empty without a query schema', () => {
     expect(queryParameters(defineRoute({ method: 'GET', path: '/x' }))).toEqual([]);
+  });
+});
+
+describe('bodyRequired', () => {
+  it('is true unless the body schema accepts no body', () => {
+    expect(bodyRequired(defineRoute({ method: 'POST', path: '/a', body: CreateUser }))).toBe(true);
+    expect(bodyRequired(defineRoute({ method: 'POST', path: '/a', body: v.optional(CreateUser) }))).toBe(false);
+    expect(bodyRequired(defineRoute({ method: 'POST', path: '/a' }))).toBe(false);
   });
 });
 
@@ -81,10 +129,10 @@ describe('toOpenApi', () => {
       operationId: 'createUser',
       body: CreateUser,
       apiKeyRequired: true,
-      responses: { 201: { description: 'Created', schema: z.object({ id: z.string() }) } },
+      responses: { 201: { description: 'Created', schema: v.object({ id: v.string(), note: v.nullable(v.string()) }) } },
     }),
     getUser: defineRoute({ method: 'GET', path: '/users/{id}', operationId: 'getUser', summary: 'Get a user' }),
-    search: defineRoute({ method: 'GET', path: '/search', query: z.object({ q: z.string(), limit: z.optional(z.string()) }) }),
+    search: defineRoute({ method: 'GET', path: '/search', query: v.object({ q: v.string(), limit: v.optional(v.string()) }) }),
     proxy: defineRoute({ method: 'ANY', path: '/files/{proxy+}' }),
   };
 
@@ -118,7 +166,10 @@ describe('toOpenApi', () => {
       content: { 'application/json': { schema: { type: 'object', required: ['name'] } } },
     });
     expect(op.requestBody.content['application/json'].schema).not.toHaveProperty('$schema');
-    expect(op.responses['201']).toMatchObject({ description: 'Created', content: { 'application/json': { schema: { type: 'object' } } } });
+    expect(op.responses['201']).toMatchObject({
+      description: 'Created',
+      content: { 'application/json': { schema: { type: 'object', properties: { note: { type: 'string', nullable: true } } } } },
+    });
     for (const status of ['400', '403', '413', '415', '500']) {
       expect(op.responses[status].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
     }

@@ -2,8 +2,8 @@
  * Type tests: checked by `tsc` (the `typecheck` script), never run. A wrong derived type fails the typecheck, and
  * each `@ts-expect-error` fails it when the error it expects disappears.
  */
-import * as z from 'zod/mini';
-import * as zc from 'zod';
+import * as v from 'valibot';
+import * as z from 'zod';
 import { createApp, defineRoute, json, type PathParams, type RequestFor } from '../src/index';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -18,14 +18,14 @@ export type Cases = [
   Expect<Equal<PathParams<'/hello'>, {}>>,
 ];
 
-// Body and query types come from the schemas, zod/mini and classic zod alike.
+// Body and query types come from the schemas, whichever Standard Schema library wrote them (valibot, zod).
 const createUser = defineRoute({
   method: 'POST',
   path: '/orgs/{org}/users',
-  body: z.object({ name: z.string(), email: z.optional(z.string()) }),
-  query: z.object({ dryRun: z.optional(z.string()) }),
+  body: v.object({ name: v.pipe(v.string(), v.trim()), email: v.optional(v.string()) }),
+  query: v.object({ dryRun: v.optional(v.string()) }),
 });
-const classic = defineRoute({ method: 'PUT', path: '/tags/{tag}', body: zc.object({ count: zc.number() }) });
+const classic = defineRoute({ method: 'PUT', path: '/tags/{tag}', body: z.object({ count: z.number() }) });
 const plain = defineRoute({ method: 'GET', path: '/hello' });
 
 export type SchemaCases = [

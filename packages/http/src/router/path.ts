@@ -3,12 +3,6 @@
  * written: `/literal`, `/{name}` and a greedy `/{name+}` as the last segment (API Gateway's resource syntax).
  */
 
-/** One segment of a compiled route path. */
-export type Segment =
-  | { readonly kind: 'static'; readonly value: string }
-  | { readonly kind: 'param'; readonly name: string }
-  | { readonly kind: 'proxy'; readonly name: string };
-
 /** The path-parameter names of a route path, as a union. */
 type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
   ? (Name extends `${infer Greedy}+` ? Greedy : Name) | ParamNames<Rest>
@@ -22,32 +16,60 @@ type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer R
  */
 export type PathParams<P extends string> = { [K in ParamNames<P>]: string };
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** A route path checked and compiled for matching. */
+export interface CompiledPath {
+  /** The path as registered, without a trailing slash. */
+  readonly route: string;
+  /** Parameter names, in order. */
+  readonly names: readonly string[];
+  /** For each parameter, the path up to it with parameters written `{}`: `/users/{}` for `{id}` in `/users/{id}/x`. */
+  readonly positions: readonly string[];
+  /** Regular-expression source matching request paths; only for paths with parameters. */
+  readonly source?: string;
+  /**
+   * Specificity: one digit per segment (literal 0, `{param}` 1, `{proxy+}` 2), then 3, so that comparing the
+   * strings applies API Gateway's rule: at the first difference the more specific wins, and a longer path sorts
+   * before its own prefix.
+   */
+  readonly rank: string;
+}
+
+const PARAM = /^\{([A-Za-z_][\w.-]*)(\+?)\}$/;
 
 /**
- * Splits a route path into segments, throwing with the fix in the message when the path is not one API Gateway
- * would accept as a resource path.
+ * Checks a route path and compiles it, throwing with the fix in the message when the path is not one API Gateway
+ * would accept as a resource path. One trailing slash is tolerated (`/users/` is `/users`), as API Gateway does.
  *
  * @example
- * parseRoutePath('/users/{id}'); // [{ kind: 'static', value: 'users' }, { kind: 'param', name: 'id' }]
+ * compilePath('/users/{id}'); // { route: '/users/{id}', names: ['id'], source: '^/users/([^/]+)$', rank: '013', … }
  */
-export function parseRoutePath(path: string): Segment[] {
-  const fail = (why: string) => new TypeError(`Route path "${String(path)}" ${why}`);
-  if (typeof path !== 'string' || path[0] !== '/') throw fail(`must start with "/": write "/${String(path)}"`);
-  if (path === '/') return [];
-  const parts = path.slice(1).split('/');
-  // One trailing slash is tolerated ("/users/" is "/users"), as API Gateway does.
-  if (parts[parts.length - 1] === '') parts.pop();
-  const seen = new Set<string>();
-  return parts.map((part, index): Segment => {
-    if (part === '') throw fail('has an empty segment ("//"): remove the extra "/"');
-    if (!/[{}]/.test(part)) return { kind: 'static', value: part };
-    const [, name, greedy] = /^\{([^{}]*?)(\+?)\}$/.exec(part) ?? [];
-    if (name === undefined) throw fail(`has bad braces in "${part}": a parameter is a whole segment, like "/{id}"`);
-    if (!NAME.test(name)) throw fail(`has an invalid parameter name "${name}": use letters, digits and "_"`);
-    if (seen.has(name)) throw fail(`uses "{${name}}" twice: rename one`);
-    seen.add(name);
-    if (greedy && index !== parts.length - 1) throw fail(`has "{${name}+}" before the end: a greedy parameter must be last`);
-    return greedy ? { kind: 'proxy', name } : { kind: 'param', name };
+export function compilePath(path: string): CompiledPath {
+  const fail = (why: string) => new TypeError(`Route path "${path}" ${why}`);
+  if (typeof path !== 'string' || path[0] !== '/') throw fail(`must start with "/": write "/${path}"`);
+  const parts = path === '/' ? [] : path.slice(1).replace(/\/$/, '').split('/');
+  const names: string[] = [];
+  const positions: string[] = [];
+  let source = '';
+  let rank = '';
+  let shape = '';
+  parts.forEach((part, index) => {
+    if (!part) throw fail('has an empty segment ("//"): remove the extra "/"');
+    const [, name, greedy] = PARAM.exec(part) ?? [];
+    if (!name) {
+      if (/[{}]/.test(part)) {
+        throw fail(`has bad braces or an invalid parameter name in "${part}": write a whole segment like "/{id}" (letters, digits, "_")`);
+      }
+      source += '/' + part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      rank += 0;
+      shape += '/' + part;
+      return;
+    }
+    if (names.includes(name)) throw fail(`uses "{${name}}" twice: rename one`);
+    if (greedy && index < parts.length - 1) throw fail(`has "{${name}+}" before the end: a greedy parameter must be last`);
+    names.push(name);
+    positions.push((shape += '/{}'));
+    source += greedy ? '/(.+)' : '/([^/]+)';
+    rank += greedy ? 2 : 1;
   });
+  return { route: '/' + parts.join('/'), names, positions, source: names.length ? `^${source}$` : undefined, rank: rank + 3 };
 }

@@ -1,39 +1,24 @@
-import { parseRoutePath, type Segment } from './path';
+import { compilePath } from './path';
 import type { RouteMatch, Router } from './types';
 
 /** Methods a route may be registered for; `ANY` answers every method, like API Gateway's `ANY`. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/** One route path and the values registered on it per method. */
-interface Pattern<T> {
+/** A route with parameters: its compiled expression and the values registered on it per method. */
+interface Dynamic<T> {
   readonly route: string;
-  readonly segments: readonly Segment[];
-  readonly byMethod: Map<string, T>;
-}
-
-const RANK = { static: 0, param: 1, proxy: 2 } as const;
-
-/**
- * Specificity rule, segment by segment from the left: a literal beats `{param}`, which beats `{proxy+}`; at the
- * first difference the more specific route wins, and when one path is a prefix of the other the longer one wins.
- * This is the order API Gateway uses to pick a resource, so `/users/me` beats `/users/{id}` beats `/{proxy+}`.
- */
-function bySpecificity<T>(a: Pattern<T>, b: Pattern<T>): number {
-  for (let i = 0; ; i++) {
-    const left = a.segments[i];
-    const right = b.segments[i];
-    if (!left || !right) return left ? -1 : right ? 1 : 0;
-    const diff = RANK[left.kind] - RANK[right.kind];
-    if (diff) return diff;
-  }
+  readonly regex: RegExp;
+  readonly names: readonly string[];
+  readonly rank: string;
+  readonly methods: Map<string, T>;
 }
 
 /**
- * Creates the router: static routes in one `Map` keyed by path (one lookup for the common case, on a string whose
- * hash the engine already caches), dynamic routes compiled once into segment lists and kept sorted by
- * {@link bySpecificity}. Written as closures rather than a class so the minifier can shorten every internal name
- * (this code ships in every Lambda bundle).
+ * Creates the router: static routes in one `Map` keyed by path (one lookup for the common case), routes with
+ * parameters compiled once into regular expressions and kept sorted by specificity (see `CompiledPath.rank`), so
+ * `/users/me` beats `/users/{id}` beats `/{proxy+}`, the order API Gateway uses to pick a resource. Written as
+ * closures rather than a class so the minifier can shorten every internal name (this code ships in every Lambda).
  *
  * @example
  * const router = createRouter<string>();
@@ -43,110 +28,70 @@ function bySpecificity<T>(a: Pattern<T>, b: Pattern<T>): number {
  * router.match('PUT', '/users/42'); // { status: 405, allow: ['GET', 'HEAD'] }
  */
 export function createRouter<T>(): Router<T> {
-  const statics = new Map<string, Pattern<T>>();
-  const patterns: Pattern<T>[] = [];
-  /** Normalised prefix (params as `{}`) → the parameter name used there, to refuse `/a/{id}` next to `/a/{key}/b`. */
-  const paramNames = new Map<string, string>();
+  const statics = new Map<string, Map<string, T>>();
+  const dynamics: Dynamic<T>[] = [];
+  /** Parameter position (`/users/{}`) → its name, to refuse `/a/{id}` next to `/a/{key}/b` as API Gateway does. */
+  const positions = new Map<string, string>();
 
   const add = (method: string, path: string, value: T): void => {
     const verb = String(method).toUpperCase();
-    if (!(HTTP_METHODS as readonly string[]).includes(verb)) {
-      throw new TypeError(`Route "${method} ${path}" has an unknown method: use one of ${HTTP_METHODS.join(', ')}`);
-    }
-    const segments = parseRoutePath(path);
-    const route = '/' + segments.map(show).join('/');
-    let pattern = statics.get(route) ?? patterns.find((p) => p.route === route);
-    if (!pattern) {
-      pattern = { route, segments, byMethod: new Map() };
-      if (segments.every((s) => s.kind === 'static')) {
-        statics.set(route, pattern);
-      } else {
-        let prefix = '';
-        for (const segment of segments) {
-          if (segment.kind === 'static') {
-            prefix += '/' + segment.value;
-            continue;
+    const fail = (why: string) => new TypeError(`Route "${verb} ${path}" ${why}`);
+    if (!(HTTP_METHODS as readonly string[]).includes(verb)) throw fail(`has an unknown method: use one of ${HTTP_METHODS.join(', ')}`);
+    const { route, names, source, rank, positions: at } = compilePath(path);
+    let methods = statics.get(route) ?? dynamics.find((d) => d.route === route)?.methods;
+    if (!methods) {
+      methods = new Map();
+      if (source) {
+        at.forEach((position, i) => {
+          const known = positions.get(position) ?? names[i]!;
+          if (known !== names[i]) {
+            throw fail(`calls a parameter "{${names[i]}}" where another route calls it "{${known}}": use one name per position (API Gateway allows one variable per level)`);
           }
-          prefix += '/{}';
-          const existing = paramNames.get(prefix);
-          if (existing !== undefined && existing !== segment.name) {
-            throw new TypeError(
-              `Route "${verb} ${route}" calls a parameter "{${segment.name}}" where another route calls it ` +
-                `"{${existing}}": use one name per position (API Gateway allows one variable per level)`,
-            );
-          }
-          paramNames.set(prefix, segment.name);
-        }
-        patterns.push(pattern);
+          positions.set(position, known);
+        });
+        dynamics.push({ route, regex: new RegExp(source), names, rank, methods });
         // Stable sort: equally specific routes keep registration order.
-        patterns.sort(bySpecificity);
+        dynamics.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+      } else {
+        statics.set(route, methods);
       }
     }
-    if (pattern.byMethod.has(verb)) {
-      throw new TypeError(`Route "${verb} ${route}" is already registered: remove or rename one of the two`);
-    }
-    pattern.byMethod.set(verb, value);
+    if (methods.has(verb)) throw fail('is already registered: remove or rename one of the two');
+    methods.set(verb, value);
   };
 
   const match = (method: string, path: string): RouteMatch<T> => {
     const clean = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-    let allow: string[] = [];
+    const allow: string[] = [];
     const found = statics.get(clean);
-    if (found) {
-      const value = pick(found.byMethod, method);
-      if (value !== undefined) return { status: 200, value, route: clean, params: {} };
-      allow = [...found.byMethod.keys()];
-    }
-    if (patterns.length > 0) {
-      const parts = clean.slice(1).split('/');
-      for (const pattern of patterns) {
-        if (!fits(pattern.segments, parts)) continue;
-        const value = pick(pattern.byMethod, method);
-        if (value === undefined) {
-          allow.push(...pattern.byMethod.keys());
-          continue;
+    const value = found && pick(found, method, allow);
+    if (value !== undefined) return { status: 200, value, route: clean, params: {} };
+    for (const { regex, methods, names, route } of dynamics) {
+      const parts = regex.exec(clean);
+      const value = parts && pick(methods, method, allow);
+      if (value == null) continue;
+      const params: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) {
+        const raw = parts![i + 1]!;
+        try {
+          params[names[i]!] = raw.includes('%') ? decodeURIComponent(raw) : raw;
+        } catch {
+          return { status: 400, reason: `Path parameter "${names[i]}" has a malformed percent-escape` };
         }
-        const params: Record<string, string> = {};
-        const segments = pattern.segments;
-        for (let i = 0; i < segments.length; i++) {
-          const segment = segments[i]!;
-          if (segment.kind === 'static') continue;
-          const raw = segment.kind === 'proxy' ? parts.slice(i).join('/') : parts[i]!;
-          try {
-            params[segment.name] = raw.includes('%') ? decodeURIComponent(raw) : raw;
-          } catch {
-            return { status: 400, reason: `Path parameter "${segment.name}" has a malformed percent-escape` };
-          }
-        }
-        return { status: 200, value, route: pattern.route, params };
       }
+      return { status: 200, value, route, params };
     }
-    if (allow.length === 0) return { status: 404 };
-    const methods = new Set(allow);
-    if (methods.has('GET')) methods.add('HEAD');
-    return { status: 405, allow: [...methods] };
+    if (!allow.length) return { status: 404 };
+    if (allow.includes('GET')) allow.push('HEAD');
+    return { status: 405, allow: [...new Set(allow)] };
   };
 
   return { add, match };
 }
 
-/** The value for a method: its own, else `ANY`'s, else for `HEAD` the `GET` one. */
-function pick<T>(byMethod: Map<string, T>, method: string): T | undefined {
-  return byMethod.get(method) ?? byMethod.get('ANY') ?? (method === 'HEAD' ? byMethod.get('GET') : undefined);
-}
-
-function show(segment: Segment): string {
-  return segment.kind === 'static' ? segment.value : segment.kind === 'param' ? `{${segment.name}}` : `{${segment.name}+}`;
-}
-
-/** Whether a request path (split on "/") has the shape of a route; a greedy tail needs one non-empty segment. */
-function fits(segments: readonly Segment[], parts: readonly string[]): boolean {
-  const greedy = segments[segments.length - 1]?.kind === 'proxy';
-  if (greedy ? parts.length < segments.length : parts.length !== segments.length) return false;
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
-    const part = parts[i]!;
-    if (segment.kind === 'static' ? part !== segment.value : part === '') return false;
-  }
-  return true;
+/** The value for a method: its own, else `ANY`'s, else for `HEAD` the `GET` one; otherwise lists the methods. */
+function pick<T>(methods: Map<string, T>, method: string, allow: string[]): T | undefined {
+  const value = methods.get(method) ?? methods.get('ANY') ?? (method === 'HEAD' ? methods.get('GET') : undefined);
+  if (value === undefined) allow.push(...methods.keys());
+  return value;
 }
