@@ -28,6 +28,7 @@ import {
   type StackJson,
   type SynthesizedJson,
 } from './support/stack-json';
+import { renderGatewayResponse } from './support/gateway-template';
 import { storeCommands, storeTableActions } from './support/store-actions';
 
 Testing.setupJest();
@@ -245,6 +246,20 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
       expect((response.response_templates as Record<string, string>)['application/json']).toContain(
         '$context.error.validationErrorString',
       );
+    });
+
+    it.each([
+      ['a plain message', '[object has missing required properties (["name"])]'],
+      // The validator quotes the client's input: a quote, a backslash, a slash, a newline, non-ASCII text.
+      ['an apostrophe in the input', `[string "O'Brien-${'x'.repeat(100)}" is too long (length: 108, maximum allowed: 100)]`],
+      ['backslashes, slashes and a newline', '[ECMA 262 regex "^a\\/b$" does not match input string "a/\nb"]'],
+      ['non-ASCII input', '[string "Zoë 😀" is not a valid email address]'],
+    ])('renders BAD_REQUEST_BODY as JSON carrying the validation error verbatim: %s', (_, validationErrorString) => {
+      const template = (gatewayResponse(stack, 'BAD_REQUEST_BODY').response_templates as Record<string, string>)['application/json']!;
+
+      const body = renderGatewayResponse(template, { message: 'Invalid request body', validationErrorString });
+
+      expect(JSON.parse(body)).toEqual({ message: 'Invalid request body', details: validationErrorString });
     });
   });
 

@@ -23,6 +23,14 @@ const HEADER = (name: string): string => `method.response.header.${name}`;
 const quoted = (value: string): string => `'${value}'`;
 
 /**
+ * The validator's message as the inside of a JSON string. `$util.escapeJavaScript` also escapes `'` as backslash +
+ * quote, which is no JSON escape, and the message quotes the client's input (`string "O'Brien" is too long …`), so
+ * the body would not parse. AWS's documented fix undoes it with Java's regex `replaceAll`: VTL string literals keep
+ * their backslashes, so the template's `"\\'"` is the regex for one backslash followed by a quote.
+ */
+const JSON_STRING_OF_VALIDATION_ERROR = `$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\\\'","'")`;
+
+/**
  * CORS at the gateway, for answers the function never sees: preflight, and errors the gateway makes itself.
  *
  * Preflight is an OPTIONS MOCK method per resource. A MOCK can only return fixed headers, and an allowlist of several
@@ -134,17 +142,14 @@ export class Cors extends Construct {
         }),
       );
     }
-    // The validator's reason, JSON-escaped, so clients see which field failed instead of a bare "Invalid request body".
+    // The validator's reason, so clients see which field failed instead of a bare "Invalid request body".
     api.define(
       new ApiGatewayGatewayResponse(this, 'BadRequestBody', {
         restApiId: api.id,
         responseType: 'BAD_REQUEST_BODY',
         statusCode: '400',
         responseParameters: cors,
-        responseTemplates: {
-          'application/json':
-            '{"message":$context.error.messageString,"details":"$util.escapeJavaScript($context.error.validationErrorString)"}',
-        },
+        responseTemplates: { 'application/json': `{"message":$context.error.messageString,"details":"${JSON_STRING_OF_VALIDATION_ERROR}"}` },
       }),
     );
   }
