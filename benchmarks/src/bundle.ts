@@ -116,7 +116,11 @@ export async function bundleVariant(id: string, outDir = OUT_DIR): Promise<Varia
   return { full, noSchema };
 }
 
-/** The @portico/http surface a handler imports, bundled alone with valibot external: the "router + helpers" size. */
-export function bundlePorticoSurface(): Promise<BundleInfo> {
-  return bundleOne(join(ROOT, 'src', 'size', 'portico-surface.ts'), 'portico-surface', true);
+/** The @portico/http runtime bundled alone, valibot external: the whole app runtime, and "router + helpers" only. */
+export async function bundlePorticoSurfaces(): Promise<{ app: BundleInfo; routerHelpers: BundleInfo }> {
+  const [app, routerHelpers] = await Promise.all([
+    bundleOne(join(ROOT, 'src', 'size', 'app-runtime.ts'), 'portico-app-runtime', true),
+    bundleOne(join(ROOT, 'src', 'size', 'router-helpers.ts'), 'portico-router-helpers', true),
+  ]);
+  return { app, routerHelpers };
 }

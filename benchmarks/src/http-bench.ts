@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { bundlePorticoSurface, bundleVariant, OUT_DIR, ROOT, VARIANTS, type BundleInfo, type VariantBundles } from './bundle';
+import { bundlePorticoSurfaces, bundleVariant, OUT_DIR, ROOT, VARIANTS, type BundleInfo, type VariantBundles } from './bundle';
 import { buildMix } from './shared/events';
 import { int, kb, median, ms, pass, runNode, table, us } from './stats';
 
@@ -64,9 +64,9 @@ async function main(): Promise<void> {
     rows.push(row);
   }
   const live = rows.filter((r) => r.bundles);
-  let surface: BundleInfo | undefined;
+  let surface: { app: BundleInfo; routerHelpers: BundleInfo } | undefined;
   try {
-    surface = await bundlePorticoSurface();
+    surface = await bundlePorticoSurfaces();
   } catch {
     // Reported as missing: the variant row already carries the bundling error.
   }
@@ -112,7 +112,7 @@ function report(
   rows: Row[],
   mix: ReturnType<typeof buildMix>,
   bareNs: number,
-  surface: BundleInfo | undefined,
+  surface: { app: BundleInfo; routerHelpers: BundleInfo } | undefined,
   load: string,
 ): string {
   const warmMean = (r: Row) => median(r.warm.map((w) => w.meanNs));
@@ -188,10 +188,10 @@ function report(
     const speedup = warmMean(middy) / warmMean(portico);
     const noSchema = portico.bundles!.noSchema;
     const schemaGzip = portico.bundles!.full.gzipBytes - noSchema.gzipBytes;
-    const cold = coldOver(portico);
-    const size = surface ?? noSchema;
     const floor = byId.get('floor');
     const floorInProcess = floor && floor.coldInProcess.length ? median(floor.coldInProcess) : 0;
+    const coldNet = median(portico.coldInProcess) - floorInProcess;
+    const coldOverSwitch = median(portico.coldInProcess) - median(base.coldInProcess);
     targets.push(
       table(
         ['target for @portico/http', 'measured', 'result'],
@@ -201,15 +201,22 @@ function report(
           [
             'router + helpers ≤ 3 KB gzip (valibot external)',
             surface
-              ? `${kb(surface.gzipBytes)} KB gzip (${int(surface.bytes)} B minified): the exports a handler imports, bundled alone; whole variant incl. routes and stub ${kb(noSchema.gzipBytes)} KB`
+              ? `${kb(surface.routerHelpers.gzipBytes)} KB gzip (${int(surface.routerHelpers.bytes)} B minified): router, \`defineRoute\`, response helpers with the result check, error classes`
+              : 'not measured (bundling failed)',
+            surface ? pass(surface.routerHelpers.gzipBytes <= 3 * 1024) : '–',
+          ],
+          [
+            'the whole runtime `createApp` brings (reported, no budget)',
+            surface
+              ? `${kb(surface.app.gzipBytes)} KB gzip (${int(surface.app.bytes)} B minified): router + helpers, request conversion, JSON body parsing, validation glue, CORS, problem responses, 5xx log; whole variant incl. routes and stub ${kb(noSchema.gzipBytes)} KB`
               : `${kb(noSchema.gzipBytes)} KB gzip, whole variant incl. routes and stub`,
-            pass(size.gzipBytes <= 3 * 1024),
+            '–',
           ],
           ['validation library (valibot), reported separately', `+${kb(schemaGzip)} KB gzip`, '–'],
           [
             'require + first call ≤ 1 ms over bare node',
-            `${ms(cold)} ms wall over bare node (${ms(bareNs)} ms); in-process ${ms(median(portico.coldInProcess))} ms, ${ms(median(portico.coldInProcess) - floorInProcess)} ms net of the empty-handler floor`,
-            pass(cold <= 1e6),
+            `${ms(coldNet)} ms: import + first call in-process (${ms(median(portico.coldInProcess))} ms) net of the empty-handler floor (${ms(floorInProcess)} ms), valibot schema and store included; ${ms(coldOverSwitch)} ms more than the hand-written switch with the same schema. (Spawn-to-exit wall time over bare node: ${ms(coldOver(portico))} ms, too noisy to judge: bare node alone takes ${ms(bareNs)} ms.)`,
+            pass(coldNet <= 1e6),
           ],
         ],
         ['l', 'l', 'l'],
@@ -243,12 +250,12 @@ function report(
     '',
     mismatches.length ? mismatches.join('\n') : 'No mismatches.',
     '',
-    '## Where @portico/http\'s bytes are (minified, valibot external, from esbuild\'s metafile)',
+    '## Where the runtime\'s bytes are (`createApp` and what it brings; minified, from esbuild\'s metafile)',
     '',
     surface
       ? table(
           ['source file', 'bytes'],
-          Object.entries(surface.porticoFiles)
+          Object.entries(surface.app.porticoFiles)
             .sort((a, b) => b[1] - a[1])
             .map(([f, b]) => [f, int(b)]),
           ['l'],
