@@ -121,7 +121,8 @@ export class HttpError extends Error {
 type HttpErrorClass = new (message?: string, options?: HttpErrorOptions) => HttpError;
 
 function defineHttpError(status: KnownStatus): HttpErrorClass {
-  const name = STATUS_TABLE[status].replaceAll(' ', '').replace(/(Error)?$/, 'Error');
+  const title = STATUS_TABLE[status].replaceAll(' ', '');
+  const name = title.endsWith('Error') ? title : `${title}Error`;
   const ErrorClass = class extends HttpError {
     constructor(message?: string, options?: HttpErrorOptions) {
       super(status, message, options);

@@ -1,22 +1,21 @@
-import { compilePath } from './path';
+import { compilePath, type Segment } from './path';
 import type { RouteMatch, Router } from './types';
 
 /** Methods a route may be registered for; `ANY` answers every method, like API Gateway's `ANY`. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/** A route with parameters: its compiled expression and the values registered on it per method. */
+/** A route with parameters: its segments and the values registered on it per method. */
 interface Dynamic<T> {
   readonly route: string;
-  readonly regex: RegExp;
-  readonly names: readonly string[];
+  readonly segments: readonly Segment[];
   readonly rank: string;
   readonly methods: Map<string, T>;
 }
 
 /**
  * Creates the router: static routes in one `Map` keyed by path (one lookup for the common case), routes with
- * parameters compiled once into regular expressions and kept sorted by specificity (see `CompiledPath.rank`), so
+ * parameters compiled once into segment lists and kept sorted by specificity (see `CompiledPath.rank`), so
  * `/users/me` beats `/users/{id}` beats `/{proxy+}`, the order API Gateway uses to pick a resource. Written as
  * closures rather than a class so the minifier can shorten every internal name (this code ships in every Lambda).
  *
@@ -37,11 +36,11 @@ export function createRouter<T>(): Router<T> {
     const verb = String(method).toUpperCase();
     const fail = (why: string) => new TypeError(`Route "${verb} ${path}" ${why}`);
     if (!(HTTP_METHODS as readonly string[]).includes(verb)) throw fail(`has an unknown method: use one of ${HTTP_METHODS.join(', ')}`);
-    const { route, names, source, rank, positions: at } = compilePath(path);
+    const { route, segments, names, rank, positions: at } = compilePath(path);
     let methods = statics.get(route) ?? dynamics.find((d) => d.route === route)?.methods;
     if (!methods) {
       methods = new Map();
-      if (source) {
+      if (names.length) {
         at.forEach((position, i) => {
           const known = positions.get(position) ?? names[i]!;
           if (known !== names[i]) {
@@ -49,7 +48,7 @@ export function createRouter<T>(): Router<T> {
           }
           positions.set(position, known);
         });
-        dynamics.push({ route, regex: new RegExp(source), names, rank, methods });
+        dynamics.push({ route, segments, rank, methods });
         // Stable sort: equally specific routes keep registration order.
         dynamics.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
       } else {
@@ -66,17 +65,19 @@ export function createRouter<T>(): Router<T> {
     const found = statics.get(clean);
     const value = found && pick(found, method, allow);
     if (value !== undefined) return { status: 200, value, route: clean, params: {} };
-    for (const { regex, methods, names, route } of dynamics) {
-      const parts = regex.exec(clean);
-      const value = parts && pick(methods, method, allow);
-      if (value == null) continue;
+    const parts = dynamics.length ? clean.slice(1).split('/') : [];
+    for (const { segments, methods, route } of dynamics) {
+      const value = fits(segments, parts) ? pick(methods, method, allow) : undefined;
+      if (value === undefined) continue;
       const params: Record<string, string> = {};
-      for (let i = 0; i < names.length; i++) {
-        const raw = parts![i + 1]!;
+      for (let i = 0; i < segments.length; i++) {
+        const { name, greedy } = segments[i]!;
+        if (name === undefined) continue;
+        const raw = greedy ? parts.slice(i).join('/') : parts[i]!;
         try {
-          params[names[i]!] = raw.includes('%') ? decodeURIComponent(raw) : raw;
+          params[name] = raw.includes('%') ? decodeURIComponent(raw) : raw;
         } catch {
-          return { status: 400, reason: `Path parameter "${names[i]}" has a malformed percent-escape` };
+          return { status: 400, reason: `Path parameter "${name}" has a malformed percent-escape` };
         }
       }
       return { status: 200, value, route, params };
@@ -94,4 +95,15 @@ function pick<T>(methods: Map<string, T>, method: string, allow: string[]): T | 
   const value = methods.get(method) ?? methods.get('ANY') ?? (method === 'HEAD' ? methods.get('GET') : undefined);
   if (value === undefined) allow.push(...methods.keys());
   return value;
+}
+
+/** Whether a request path (split on "/") has the shape of a route; a greedy tail needs one non-empty segment. */
+function fits(segments: readonly Segment[], parts: readonly string[]): boolean {
+  const n = segments.length;
+  if (segments[n - 1]!.greedy ? parts.length < n : parts.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const { name, value } = segments[i]!;
+    if (name === undefined ? parts[i] !== value : !parts[i]) return false;
+  }
+  return true;
 }
