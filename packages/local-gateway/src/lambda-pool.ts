@@ -22,6 +22,21 @@ const INIT_TIMEOUT_MS = 10_000;
 /** Execution environments per function unless told otherwise: one per core, at least 2, at most 8. */
 export const DEFAULT_CONCURRENCY = Math.min(8, Math.max(2, availableParallelism()));
 
+/**
+ * The V8 heap Lambda's Node.js bootstrap gives a function of `memoryMb`: a tenth of the memory for the young
+ * generation (`--max-semi-space-size` = memory / 20) and the rest for the old one. A worker takes the young
+ * generation's total size, which V8 sizes at three semi-spaces. Matching it keeps garbage collection (how often,
+ * what gets promoted, when a function runs out of heap) like the deployed function's.
+ *
+ * @example
+ * lambdaHeapLimits(512); // { maxOldGenerationSizeMb: 461, maxYoungGenerationSizeMb: 75 }
+ */
+export function lambdaHeapLimits(memoryMb: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
+  const memory = Math.max(128, memoryMb);
+  const youngMb = Math.floor(memory / 10);
+  return { maxOldGenerationSizeMb: memory - youngMb, maxYoungGenerationSizeMb: 3 * Math.floor(youngMb / 2) };
+}
+
 export type InvokeOutcome =
   | { kind: 'ok'; payload: string }
   | { kind: 'error'; errorType: string; errorMessage: string }
@@ -223,7 +238,7 @@ export class FunctionPool {
         execArgv: Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-detect-module'] : [],
         stdout: true,
         stderr: true,
-        resourceLimits: { maxOldGenerationSizeMb: Math.max(64, fn.memoryMb) },
+        resourceLimits: lambdaHeapLimits(fn.memoryMb),
       }),
       generation: this.generation,
       dead: false,

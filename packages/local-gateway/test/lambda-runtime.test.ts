@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lambdaHeapLimits } from '../src/lambda-pool';
 import { FUNCTION_OVERRIDES } from './fixtures/test-stack';
 import { request, startTestGateway, type Harness } from './helpers';
 
@@ -100,6 +101,25 @@ describe('Lambda runtime emulation', () => {
       expect(logging.functionOutput.join('')).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[^\\t]+\\t${res.text}\\tINFO\\thi { a: 1 }$`, 'm'));
     } finally {
       await logging.close();
+    }
+  });
+
+  it("sizes the function's heap as Lambda's Node.js bootstrap does for its memory", async () => {
+    // Arrange: portico-slow has the default 128 MB
+    const dir = mkdtempSync(join(tmpdir(), 'portico-heap-'));
+    const file = join(dir, 'heap.mjs');
+    writeFileSync(file, "import v8 from 'node:v8'; export const handler = async () => ({ statusCode: 200, body: String(v8.getHeapStatistics().heap_size_limit) });");
+    const sized = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': file } });
+    try {
+      // Act
+      const limitMb = Number((await request(`${sized.url}/slow`)).text) / 2 ** 20;
+      // Assert: old generation 90 % of the memory plus a young generation of about 10 % (V8 rounds semi-spaces up)
+      expect(lambdaHeapLimits(128)).toEqual({ maxOldGenerationSizeMb: 116, maxYoungGenerationSizeMb: 18 });
+      expect(lambdaHeapLimits(512)).toEqual({ maxOldGenerationSizeMb: 461, maxYoungGenerationSizeMb: 75 });
+      expect(limitMb).toBeGreaterThan(116);
+      expect(limitMb).toBeLessThanOrEqual(128 * 1.15);
+    } finally {
+      await sized.close();
     }
   });
 });
