@@ -40,7 +40,7 @@ import { dirname, join } from 'node:path';
 import { stackName, stageConfig } from '../src/config';
 import { deploy, type DeployResult } from '../src/deploy';
 import { gatewayRoutes } from '../src/gateway-routes';
-import { STORE_TABLE_ACTIONS } from '../src/stacks/users-api-stack';
+import { CACHE_VARY_HEADERS, STORE_TABLE_ACTIONS } from '../src/stacks/users-api-stack';
 import { tempArtifact } from './support/artifact';
 import { startMoto, type MotoServer } from './support/moto';
 import {
@@ -178,6 +178,8 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
           Object.fromEntries([
             ...route.pathParameters.map((name) => [`method.request.path.${name}`, true]),
             ...route.queryParameters.map((q) => [`method.request.querystring.${q.name}`, q.required]),
+            // Cached routes also key their cache on the headers the answer varies on (CORS echoes Origin).
+            ...(route.cacheKeyParameters.length > 0 ? CACHE_VARY_HEADERS.map((name) => [`method.request.header.${name}`, false]) : []),
           ]),
         );
         expect(method.requestModels ?? {}).toEqual(route.bodyModel ? { 'application/json': route.bodyModel.name } : {});

@@ -176,11 +176,11 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
   it('shows what the gateway checks before the function runs', () => {
     const route = (name: string) => summary.routes.added.find((r) => r.route === name);
     expect(route('POST /users')).toMatchObject({ apiKeyRequired: true, validator: 'body-and-parameters', models: ['CreateUserBody'] });
-    expect(route('GET /search')).toMatchObject({ apiKeyRequired: false, validator: 'parameters', cacheKeys: ['limit', 'q'] });
-    expect(route('GET /search')!.parameters).toEqual(['limit', 'q (required)']);
+    expect(route('GET /search')).toMatchObject({ apiKeyRequired: false, validator: 'parameters', cacheKeys: ['header Origin', 'limit', 'q'] });
+    expect(route('GET /search')!.parameters).toEqual(['header Origin', 'limit', 'q (required)']);
     expect(route('GET /users/{id}')).toMatchObject({ apiKeyRequired: false, validator: undefined, cacheKeys: [] });
     expect(markdown).toContain('| `+` | `POST /users` | yes | `body-and-parameters` | `CreateUserBody` | — |');
-    expect(markdown).toContain('| `+` | `GET /search` | no | `parameters` | — | `limit`, `q` |');
+    expect(markdown).toContain('| `+` | `GET /search` | no | `parameters` | — | `header Origin`, `limit`, `q` |');
   });
 
   it('lists validators, the model, API keys and usage plans with their limits', () => {
@@ -213,8 +213,8 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
       ['all methods', 'caching off', `throttle ${n(rateLimit)} req/s, burst ${n(burstLimit)}`, 'metrics on'],
       ['GET /search', `caching on, TTL ${CONFIG_A.cache.ttlSeconds} s, encrypted`, `throttle ${n(rateLimit)} req/s, burst ${n(burstLimit)}`, 'metrics on'],
     ]);
-    expect(stage!.cacheKeys).toEqual([{ label: 'GET /search', before: '', after: '`limit`, `q`' }]);
-    expect(markdown).toContain('  - `GET /search`: `limit`, `q`\n');
+    expect(stage!.cacheKeys).toEqual([{ label: 'GET /search', before: '', after: '`header Origin`, `limit`, `q`' }]);
+    expect(markdown).toContain('  - `GET /search`: `header Origin`, `limit`, `q`\n');
     expect(markdown).toContain('##### Stage `dev` (new)');
   });
 

@@ -59,7 +59,7 @@ describe.each(STAGE_NAMES)('users-api-%s on an emulator', (stage) => {
     expect(behavior.forwarded_values).toMatchObject({
       query_string: true,
       query_string_cache_keys: expect.arrayContaining(['q', 'limit']),
-      headers: expect.arrayContaining(['x-api-key']),
+      headers: expect.arrayContaining(['x-api-key', 'Origin']),
     });
     expect(behavior.viewer_protocol_policy).toBe('https-only');
   });

@@ -467,18 +467,22 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
       }
     });
 
-    it('keys the cache on the declared query parameters (q and limit for search)', () => {
+    it('keys the cache on the declared query parameters (q and limit for search) and the CORS Origin', () => {
       expect(gateway.integration('GET /search').cache_key_parameters).toEqual([
         'method.request.querystring.q',
         'method.request.querystring.limit',
+        'method.request.header.Origin',
       ]);
       for (const route of routeList) {
-        const keys = (route.cache?.keyParameters ?? []).map((name) => `method.request.querystring.${name}`);
+        const queryKeys = (route.cache?.keyParameters ?? []).map((name) => `method.request.querystring.${name}`);
+        const keys = queryKeys.length > 0 ? [...queryKeys, 'method.request.header.Origin'] : [];
         expect(gateway.integration(key(route)).cache_key_parameters ?? []).toEqual(keys);
         // API Gateway rejects a cache key that is not a declared method request parameter.
-        for (const cacheKey of keys) {
-          expect(Object.keys(gateway.method(key(route)).request_parameters as object)).toContain(cacheKey);
-        }
+        const declared = gateway.method(key(route)).request_parameters as Record<string, boolean>;
+        for (const cacheKey of keys) expect(Object.keys(declared)).toContain(cacheKey);
+        // Declared for the cache only: a request without an Origin (curl, server to server) still passes validation.
+        if (keys.length > 0) expect(declared['method.request.header.Origin']).toBe(false);
+        else expect(declared).not.toHaveProperty(['method.request.header.Origin']);
       }
     });
   });
@@ -513,7 +517,7 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
       expect(behavior.allowed_methods).toEqual(expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'POST', 'DELETE', 'PUT', 'PATCH']));
     });
 
-    it("keys its cache on the routes' cache query strings, nothing else, and caches nothing by default", () => {
+    it("keys its cache on the routes' cache query strings and Origin, nothing else, and caches nothing by default", () => {
       const policy = only(stack, 'aws_cloudfront_cache_policy');
       expect(behavior.cache_policy_id).toBe(ref('aws_cloudfront_cache_policy', policy.id, 'id'));
       const parameters = policy.body.parameters_in_cache_key_and_forwarded_to_origin as Body;
@@ -523,8 +527,9 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
       expect([...queryStrings.query_strings.items].sort()).toEqual(
         [...new Set(cachedRoutes.flatMap((r) => r.cache!.keyParameters))].sort(),
       );
+      // Origin: the function's CORS answer echoes it, and CloudFront ignores Vary.
       expect(parameters).toMatchObject({
-        headers_config: { header_behavior: 'none' },
+        headers_config: { header_behavior: 'whitelist', headers: { items: ['Origin'] } },
         cookies_config: { cookie_behavior: 'none' },
       });
       expect(policy.body).toMatchObject({ min_ttl: 0, default_ttl: 0 });
@@ -631,7 +636,10 @@ describe('config variants', () => {
     const { json } = synthVariant('dev', { routes: table });
     const search = Object.values(resourcesOf(json, 'aws_api_gateway_method_settings')).find((m) => m.method_path === 'search/GET')!;
     expect((search.settings as Body).cache_ttl_in_seconds).toBe(5);
-    expect(new GatewayView(json).integration('GET /search').cache_key_parameters).toEqual(['method.request.querystring.q']);
+    expect(new GatewayView(json).integration('GET /search').cache_key_parameters).toEqual([
+      'method.request.querystring.q',
+      'method.request.header.Origin',
+    ]);
   });
 
   it('refuses a cache key the route does not declare, naming the route', () => {

@@ -10,6 +10,11 @@ export interface EdgeProps {
   readonly stageName: string;
   /** Query strings that key the CloudFront cache (the routes' cache keys). */
   readonly cacheKeyQueryStrings: readonly string[];
+  /**
+   * Request headers that key the CloudFront cache: the ones the API's answers vary on (CloudFront ignores `Vary`).
+   * @default []
+   */
+  readonly cacheKeyHeaders?: readonly string[];
   readonly namePrefix: string;
   /** @default the distribution's `*.cloudfront.net` name with CloudFront's certificate */
   readonly customDomain?: CustomDomainConfig;
@@ -32,11 +37,12 @@ export interface EdgeProps {
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
 /**
- * CloudFront in front of the REGIONAL API: HTTPS only on both hops (TLS 1.2+), the stage as origin path so viewers
+ * CloudFront in front of the REGIONAL API: HTTPS only on both hops (TLS 1.2 to the origin; to viewers TLS 1.2_2021
+ * with a custom domain, CloudFront's fixed policy on its default certificate), the stage as origin path so viewers
  * call `/users`, not `/dev/users`. Every viewer header but Host reaches the gateway (Host would name CloudFront's
  * domain and API Gateway answers 403 to it), which is how `x-api-key` gets through. Only GET and HEAD are cached,
- * keyed on the routes' cache query strings; the TTL comes from the function's Cache-Control (default 0), so nothing
- * is cached unless the API says it may be.
+ * keyed on the routes' cache query strings and the headers answers vary on; the TTL comes from the function's
+ * Cache-Control (default 0), so nothing is cached unless the API says it may be.
  */
 export class Edge extends Construct {
   readonly distribution: CloudfrontDistribution;
@@ -53,13 +59,15 @@ export class Edge extends Construct {
     const { props } = this;
     const cachePolicy = new CloudfrontCachePolicy(this, 'CachePolicy', {
       name: `${props.namePrefix}-api`,
-      comment: 'GET/HEAD keyed on the API cache query strings; TTL from the origin Cache-Control',
+      comment: 'GET/HEAD keyed on the API cache query strings and vary headers; TTL from the origin Cache-Control',
       minTtl: 0,
       defaultTtl: 0,
       maxTtl: 3600,
       parametersInCacheKeyAndForwardedToOrigin: {
         cookiesConfig: { cookieBehavior: 'none' },
-        headersConfig: { headerBehavior: 'none' },
+        headersConfig: props.cacheKeyHeaders?.length
+          ? { headerBehavior: 'whitelist', headers: { items: [...props.cacheKeyHeaders] } }
+          : { headerBehavior: 'none' },
         queryStringsConfig: {
           queryStringBehavior: 'whitelist',
           queryStrings: { items: [...props.cacheKeyQueryStrings] },
@@ -83,7 +91,8 @@ export class Edge extends Construct {
       forwardedValues: {
         queryString: true,
         queryStringCacheKeys: [...this.props.cacheKeyQueryStrings],
-        headers: ['x-api-key', 'Origin', 'Authorization', 'Content-Type', 'Accept'],
+        // Forwarded headers are part of the legacy cache key: Origin (CORS) among them.
+        headers: [...new Set(['x-api-key', 'Origin', 'Authorization', 'Content-Type', 'Accept', ...(this.props.cacheKeyHeaders ?? [])])],
         cookies: { forward: 'none' },
       },
       minTtl: 0,

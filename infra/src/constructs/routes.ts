@@ -18,6 +18,13 @@ export interface RoutesProps {
    * @default 29000
    */
   readonly integrationTimeoutMs?: number;
+  /**
+   * Request headers the function's answer depends on, added to the cache key of every cached route. The stage cache
+   * stores the whole proxy response, headers included, and ignores `Vary`: a response cached for one CORS origin
+   * would otherwise be served, with that origin's `Access-Control-Allow-Origin`, to every other origin.
+   * @default []
+   */
+  readonly cacheVaryHeaders?: readonly string[];
 }
 
 /**
@@ -49,7 +56,7 @@ export class Routes extends Construct {
         authorization: 'NONE',
         apiKeyRequired: route.apiKeyRequired,
         operationName: route.name,
-        requestParameters: requestParameters(route),
+        requestParameters: requestParameters(route, this.varyHeaders(route)),
         ...(validator ? { requestValidatorId: validator.id } : {}),
         ...(model ? { requestModels: { 'application/json': model.name } } : {}),
       }),
@@ -64,11 +71,19 @@ export class Routes extends Construct {
         integrationHttpMethod: 'POST',
         uri: this.props.handler.invokeArn,
         timeoutMilliseconds: this.props.integrationTimeoutMs ?? 29_000,
-        cacheKeyParameters: route.cacheKeyParameters.map((name) => `method.request.querystring.${name}`),
+        cacheKeyParameters: [
+          ...route.cacheKeyParameters.map((name) => `method.request.querystring.${name}`),
+          ...this.varyHeaders(route).map((name) => `method.request.header.${name}`),
+        ],
       }),
     );
     this.methods.set(key, method);
     this.integrations.set(key, integration);
+  }
+
+  /** The vary headers a route keys its cache on: all of them when the route is cached, none otherwise. */
+  private varyHeaders(route: GatewayRoute): readonly string[] {
+    return route.cacheKeyParameters.length > 0 ? (this.props.cacheVaryHeaders ?? []) : [];
   }
 
   private createModel(model: NonNullable<GatewayRoute['bodyModel']>): ApiGatewayModel {
@@ -122,10 +137,14 @@ export class Routes extends Construct {
   }
 }
 
-/** Declared method request parameters: path parameters (always required) and the query schema's keys. */
-function requestParameters(route: GatewayRoute): Record<string, boolean> {
+/**
+ * Declared method request parameters: path parameters (always required), the query schema's keys, and the optional
+ * headers the cache is keyed on (a cache key must be a declared parameter).
+ */
+function requestParameters(route: GatewayRoute, cacheHeaders: readonly string[]): Record<string, boolean> {
   return Object.fromEntries([
     ...route.pathParameters.map((name) => [`method.request.path.${name}`, true] as const),
     ...route.queryParameters.map((q) => [`method.request.querystring.${q.name}`, q.required] as const),
+    ...cacheHeaders.map((name) => [`method.request.header.${name}`, false] as const),
   ]);
 }

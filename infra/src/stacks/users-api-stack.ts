@@ -23,6 +23,12 @@ import { EMULATED_SERVICES, localStatePath, type DeployTarget } from '../target'
  */
 export const STORE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'];
 
+/**
+ * The request headers the function's answer varies on: its CORS headers echo `Origin`. Every cache in front of it
+ * (the stage cache, CloudFront) keys on them, since neither honours `Vary`.
+ */
+export const CACHE_VARY_HEADERS = ['Origin'];
+
 export interface UsersApiStackProps {
   readonly config: StageConfig;
   /** The users-api route table (data only). */
@@ -71,6 +77,7 @@ export class UsersApiStack extends TerraformStack {
       originDomain: `${api.id}.execute-api.${props.config.region}.amazonaws.com`,
       stageName: props.config.stage,
       cacheKeyQueryStrings: [...new Set(routes.flatMap((r) => r.cacheKeyParameters))],
+      cacheKeyHeaders: CACHE_VARY_HEADERS,
       namePrefix: name,
       legacyForwarding: emulator,
       waitForDeployment: !emulator,
@@ -168,6 +175,7 @@ export class UsersApiStack extends TerraformStack {
       api,
       routes,
       handler: { functionName: fn.function.functionName, invokeArn: fn.function.invokeArn },
+      cacheVaryHeaders: CACHE_VARY_HEADERS,
     });
     const methodsByPath = new Map<string, string[]>();
     for (const route of routes) methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
