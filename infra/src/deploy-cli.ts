@@ -1,7 +1,6 @@
 /** `pnpm deploy` in infra (what `pnpm turbo deploy` runs): see USAGE. */
 import { parseArgs } from 'node:util';
-import { STAGE_NAMES, isStageName, stackName, type StageName } from './config';
-import { deploy, deploySummary } from './deploy';
+import { checkDestroy, chooseStage, deploy, deploySummary } from './deploy';
 
 const USAGE = `usage: pnpm turbo deploy [-- --stage dev|prod] [--destroy [--confirm <stack>]]
        (in infra: pnpm run deploy --stage dev)
@@ -29,21 +28,12 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const stage = chooseStage(values.stage, process.env.STAGE);
-  if (values.destroy && stage === 'prod' && values.confirm !== stackName(stage)) {
-    throw new Error(`Destroying prod removes the production API: repeat with --confirm ${stackName(stage)}`);
-  }
+  const { stage, from } = chooseStage(values.stage, process.env.STAGE, USAGE);
+  console.log(`stage ${stage} (${from})`);
+  checkDestroy(stage, values.destroy, values.confirm);
   const result = await deploy({ stage, destroy: values.destroy, env: process.env, echo: true });
   console.log('');
   for (const line of deploySummary(result)) console.log(line);
-}
-
-/** The flag wins over STAGE; with neither, dev (so prod is only deployed when someone names it). */
-function chooseStage(flag: string | undefined, env: string | undefined): StageName {
-  const stage = flag || env || 'dev';
-  if (!isStageName(stage)) throw new Error(`Unknown stage "${stage}": use --stage ${STAGE_NAMES.join('|')}\n\n${USAGE}`);
-  console.log(`stage ${stage} (${flag ? '--stage' : env ? 'STAGE' : 'default'})`);
-  return stage;
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findInfraDir, synthesizeFromEnv } from './app';
-import type { StageName } from './config';
+import { isStageName, STAGE_NAMES, stackName, type StageName } from './config';
 import { hasAwsCredentials, targetFromEnv, type DeployTarget } from './target';
 import { terraformEnv, terraformOk, type TerraformResult } from './terraform';
 
@@ -98,6 +98,27 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     outputs,
     timings: { synthMs, initMs: init.ms, applyMs: apply.ms },
   };
+}
+
+/**
+ * The stage to deploy: the `--stage` flag wins over `STAGE`; with neither, dev, so prod is only ever deployed when
+ * someone names it. Throws on an unknown name, with `usage` appended.
+ */
+export function chooseStage(
+  flag: string | undefined,
+  envStage: string | undefined,
+  usage = '',
+): { stage: StageName; from: '--stage' | 'STAGE' | 'default' } {
+  const stage = flag || envStage || 'dev';
+  if (!isStageName(stage)) throw new Error(`Unknown stage "${stage}": use --stage ${STAGE_NAMES.join('|')}${usage ? `\n\n${usage}` : ''}`);
+  return { stage, from: flag ? '--stage' : envStage ? 'STAGE' : 'default' };
+}
+
+/** Destroying prod takes `--confirm users-api-prod`: throws without it. */
+export function checkDestroy(stage: StageName, destroy: boolean | undefined, confirm: string | undefined): void {
+  if (destroy && stage === 'prod' && confirm !== stackName(stage)) {
+    throw new Error(`Destroying prod removes the production API: repeat with --confirm ${stackName(stage)}`);
+  }
 }
 
 /** The lines a person reads after a deploy: counts, time, public outputs, and what the emulator left out. */

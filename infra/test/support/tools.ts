@@ -96,11 +96,17 @@ export function terraformTestEnv(target: DeployTarget, env: NodeJS.ProcessEnv = 
 
 /**
  * `terraform init -backend=false` in `dir` (or, with `backend: true`, with the stack's own backend, for tests that
- * plan or apply against a state). Terraform's plugin cache is not safe for concurrent writers, so inits across jest
- * workers take turns (a lock directory next to the cache).
+ * plan or apply against a state; `backendConfig` adds `-backend-config` settings). Terraform's plugin cache is not
+ * safe for concurrent writers, so inits across jest workers take turns (a lock directory next to the cache).
  */
-export async function terraformInit(dir: string, env: NodeJS.ProcessEnv, { backend = false } = {}): Promise<TerraformResult> {
-  const args = backend ? ['init', '-reconfigure', '-input=false', '-no-color'] : ['init', '-backend=false', '-input=false', '-no-color'];
+export async function terraformInit(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  { backend = false, backendConfig = {} as Record<string, string> } = {},
+): Promise<TerraformResult> {
+  const args = backend
+    ? ['init', '-reconfigure', '-input=false', '-no-color', ...Object.entries(backendConfig).map(([k, v]) => `-backend-config=${k}=${v}`)]
+    : ['init', '-backend=false', '-input=false', '-no-color'];
   return withLock(`${PLUGIN_CACHE_DIR}.lock`, () => terraform(args, { cwd: dir, env }));
 }
 
