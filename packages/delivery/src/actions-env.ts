@@ -13,6 +13,17 @@ export function setOutput(name: string, value: string, env: NodeJS.ProcessEnv = 
   appendFileSync(env.GITHUB_OUTPUT, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
 }
 
+/**
+ * Sets an environment variable for the job's later steps (`GITHUB_ENV`) when running in Actions; returns whether it
+ * did, so a caller can tell a person what to export instead.
+ */
+export function exportVariable(name: string, value: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!env.GITHUB_ENV) return false;
+  const delimiter = `portico_${randomUUID()}`;
+  appendFileSync(env.GITHUB_ENV, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
+  return true;
+}
+
 /** Appends Markdown to the job summary page when running in Actions; a no-op elsewhere. */
 export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): void {
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);

@@ -14,5 +14,9 @@ export type { DeployStageOptions, DeployStageResult } from './deploy-stage';
 export { defaultChecks, smokeTest } from './smoke-test';
 export type { SmokeCheck, SmokeOptions, SmokeResult } from './smoke-test';
 
+// CI tools
+export { DEFAULT_MIRROR_DIR, ensureProviderMirror, mirrorHolds, pinnedAwsProviderVersion, terraformPlatform } from './provider-mirror';
+export type { ProviderMirrorOptions, ProviderMirrorResult } from './provider-mirror';
+
 // GitHub Actions environment
-export { appendStepSummary, pullRequestNumber, runUrl, setOutput } from './actions-env';
+export { appendStepSummary, exportVariable, pullRequestNumber, runUrl, setOutput } from './actions-env';

@@ -49,6 +49,14 @@ case "$1" in
   output)
     stage="\${PWD##*users-api-}"
     printf '{"invoke_url":{"sensitive":false,"type":"string","value":"%s"},"cloudfront_url":{"sensitive":false,"type":"string","value":"https://d111.cloudfront.net"},"api_key_values":{"sensitive":true,"type":"string","value":"SECRET-KEY-VALUE"}}' "$FAKE_INVOKE_URL" ;;
+  providers)
+    # terraform providers mirror -platform=<p> <dir>: records the call, then lays the provider out as terraform does.
+    [[ "$2" == mirror ]] || { echo "fake terraform: unexpected: $*" >&2; exit 64; }
+    echo "$*" >> "$FAKE_TERRAFORM_CALLS"
+    [[ -z "\${FAKE_MIRROR_FAIL:-}" ]] || { echo "Error: Failed to query available provider packages" >&2; exit 1; }
+    version="$(node -p 'require("./main.tf.json").terraform.required_providers.aws.version')"
+    mkdir -p "$4/registry.terraform.io/hashicorp/aws"
+    echo "zip" > "$4/registry.terraform.io/hashicorp/aws/terraform-provider-aws_\${version}_\${3#-platform=}.zip" ;;
   *) echo "fake terraform: unexpected: $*" >&2; exit 64 ;;
 esac
 `;
@@ -88,6 +96,8 @@ function makeWorkspace(extraEnv: NodeJS.ProcessEnv): Workspace {
 /** Runs a job's delivery steps in order, honouring `if:` the way the runner does after a failed step. */
 async function runJob(job: Job, steps: Step[], workspace: Workspace, context: Record<string, unknown>) {
   const results: Array<{ step: Step; run?: StepRun }> = [];
+  // What a step exports through GITHUB_ENV reaches the steps after it.
+  const env = { ...workspace.env };
   let failed = false;
   const stepsContext: Record<string, { outputs: Record<string, string> }> = {};
   for (const step of steps) {
@@ -100,9 +110,10 @@ async function runJob(job: Job, steps: Step[], workspace: Workspace, context: Re
     const run = await runStep(step, job, {
       workspace: workspace.dir,
       context: { ...context, steps: stepsContext },
-      env: workspace.env,
+      env,
       outputFile: join(workspace.dir, `.output-${results.length}`),
     });
+    Object.assign(env, run.exported);
     if (step.id) stepsContext[step.id] = { outputs: run.outputs };
     failed ||= run.code !== 0;
     results.push({ step, run });
@@ -215,5 +226,74 @@ describe('deploy-stage.yml, its delivery steps run like the runner runs them', (
       await stage.close();
       rmSync(workspace.dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ci.yml, its install-free delivery step runs like the runner runs it', () => {
+  const job = loadWorkflow('ci.yml').jobs.test!;
+  // install-test-tools installs with apt and pip: not a step to run here.
+  const steps = deliverySteps(job).filter((s) => !s.run!.includes('install-test-tools'));
+  const infraManifest = JSON.parse(readFileSync(join(REPO_ROOT, 'infra', 'node_modules', '@cdktf', 'provider-aws', 'package.json'), 'utf8'));
+  const pinned: string = infraManifest.cdktf.provider.version;
+  const platform = `${process.platform}_${{ x64: 'amd64', arm64: 'arm64' }[process.arch as 'x64' | 'arm64'] ?? process.arch}`;
+  let workspace: Workspace;
+  let calls: string;
+
+  beforeEach(() => {
+    workspace = makeWorkspace({});
+    // infra as far as the step reads it: its manifest and its installed provider bindings (read-only links).
+    mkdirSync(join(workspace.dir, 'infra'));
+    symlinkSync(join(REPO_ROOT, 'infra', 'package.json'), join(workspace.dir, 'infra', 'package.json'));
+    symlinkSync(join(REPO_ROOT, 'infra', 'node_modules'), join(workspace.dir, 'infra', 'node_modules'));
+    calls = join(workspace.dir, '.terraform-calls');
+    writeFileSync(calls, '');
+    workspace.env.FAKE_TERRAFORM_CALLS = calls;
+    delete workspace.env.TF_PLUGIN_MIRROR;
+  });
+  afterEach(() => rmSync(workspace.dir, { recursive: true, force: true }));
+  const callsMade = () => readFileSync(calls, 'utf8').split('\n').filter(Boolean);
+
+  it('is the provider mirror step', () => {
+    expect(steps.map((s) => s.name)).toEqual(['Terraform provider mirror']);
+  });
+
+  it('mirrors the provider infra pins into the cached directory once, and exports TF_PLUGIN_MIRROR for the tests', async () => {
+    const mirror = join(workspace.dir, 'infra', '.terraform-mirror');
+
+    // Act: a first run (cold cache), then one with the cache restored.
+    const [[first], [second]] = [await runJob(job, steps, workspace, {}), await runJob(job, steps, workspace, {})];
+
+    // Assert
+    expect(first!.run!.code).toBe(0);
+    expect(first!.run!.exported).toEqual({ TF_PLUGIN_MIRROR: mirror });
+    expect(callsMade()).toEqual([`providers mirror -platform=${platform} ${mirror}`]);
+    expect(readFileSync(join(mirror, 'registry.terraform.io', 'hashicorp', 'aws', `terraform-provider-aws_${pinned}_${platform}.zip`), 'utf8')).toBe('zip\n');
+    expect(second!.run!.code).toBe(0);
+    expect(second!.run!.exported).toEqual({ TF_PLUGIN_MIRROR: mirror });
+    expect(second!.run!.output).toContain(`hashicorp/aws ${pinned} (${platform}) found in ${mirror}`);
+    expect(callsMade()).toHaveLength(1);
+  });
+
+  it('keeps a mirror the machine already has (air-gapped runners), downloading nothing', async () => {
+    const own = join(workspace.dir, 'own-mirror');
+    mkdirSync(join(own, 'registry.terraform.io', 'hashicorp', 'aws', pinned, platform), { recursive: true });
+    workspace.env.TF_PLUGIN_MIRROR = own;
+
+    const [step] = await runJob(job, steps, workspace, {});
+
+    expect(step!.run!.code).toBe(0);
+    expect(step!.run!.exported).toEqual({ TF_PLUGIN_MIRROR: own });
+    expect(callsMade()).toEqual([]);
+  });
+
+  it('fails the job with terraform\'s error when the provider cannot be mirrored', async () => {
+    workspace.env.FAKE_MIRROR_FAIL = '1';
+
+    const [step] = await runJob(job, steps, workspace, {});
+
+    expect(step!.run!.code).not.toBe(0);
+    expect(step!.run!.output).toContain('terraform providers mirror failed');
+    expect(step!.run!.output).toContain('Failed to query available provider packages');
+    expect(step!.run!.exported).toEqual({});
   });
 });

