@@ -1,6 +1,6 @@
 /**
  * One typed configuration per stage. A stack is a pure function of its stage config, the route table and the
- * deploy target (see `environment.ts`), so `dev` and `prod` differ only where this file says they do.
+ * deploy target (see `target.ts`), so `dev` and `prod` differ only where this file says they do.
  */
 
 /** Stage-wide throttling, applied to every method through the stage's method settings. */
