@@ -278,6 +278,9 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
       for (const { name, values } of result.headers.values()) for (const value of values) headers.push(name, value);
       if (extraHeaders) for (const [name, value] of extraHeaders) headers.push(name, value);
       headers.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', extendedRequestId);
+      // The body is complete before the answer starts, so say how long it is, as API Gateway does, rather than let
+      // node:http fall back to chunked encoding (extra framing for every client to parse).
+      if (mayHaveBody(result.statusCode)) headers.push('Content-Length', String(result.body.length));
       res.writeHead(result.statusCode, headers);
       res.end(result.body);
       log(`${httpMethod} ${rawPath} ${result.statusCode} ${Math.round(performance.now() - started)}ms${note}`);
@@ -474,6 +477,11 @@ function pickApi(stack: Stack, options: GatewayOptions): RestApiDef {
 function headerValue(headers: Record<string, string>, name: string): string | undefined {
   for (const key in headers) if (key.toLowerCase() === name) return headers[key];
   return undefined;
+}
+
+/** 1xx, 204 and 304 answers never carry a body, nor a Content-Length (RFC 9110). */
+function mayHaveBody(statusCode: number): boolean {
+  return statusCode >= 200 && statusCode !== 204 && statusCode !== 304;
 }
 
 /** HTTP/1.1 requests carry a body only when they say so with Content-Length or Transfer-Encoding. */

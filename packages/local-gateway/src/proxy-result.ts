@@ -6,6 +6,11 @@
  * (AWS behaviour, also what LocalStack's AWS-validated snapshots show). `statusCode` may be a number or a numeric
  * string in 100..599; `body` must be a string when present; header values must be strings (booleans are accepted
  * and sent as "true"/"false"); anything else is "Malformed Lambda proxy response" → 502.
+ *
+ * Headers the gateway sets itself are not the function's to set: a function's `Content-Length`, `Date`, `Server`,
+ * `Connection`, `Authorization`, `WWW-Authenticate` or `x-amzn-RequestId` reaches the client renamed
+ * `x-amzn-Remapped-<name>`, as REST APIs answer. `Transfer-Encoding` is renamed the same way: the gateway sends the
+ * whole body with its length, so the function's framing must not contradict it.
  */
 import { isBinaryMediaType } from './proxy-event';
 
@@ -19,6 +24,21 @@ export interface HttpResult {
 export type ProxyResultCheck = { ok: true; result: HttpResult } | { ok: false; reason: string };
 
 const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+const REMAPPED_HEADERS = new Set([
+  'authorization',
+  'connection',
+  'content-length',
+  'date',
+  'server',
+  'transfer-encoding',
+  'www-authenticate',
+  'x-amzn-requestid',
+]);
+
+/** The name a function's response header reaches the client under. */
+function responseHeaderName(name: string): string {
+  return REMAPPED_HEADERS.has(name.toLowerCase()) ? `x-amzn-Remapped-${name}` : name;
+}
 
 /**
  * Validates a parsed Lambda payload and builds the response. `accept` decides whether a base64 body is decoded:
@@ -59,7 +79,8 @@ export function checkProxyResult(
     for (const [name, raw] of Object.entries(result.headers)) {
       const value = headerValue(raw);
       if (value === undefined) return { ok: false, reason: `header "${name}" is not a string` };
-      headers.set(name.toLowerCase(), { name, values: [value] });
+      const sent = responseHeaderName(name);
+      headers.set(sent.toLowerCase(), { name: sent, values: [value] });
     }
   }
   if (result.multiValueHeaders !== undefined && result.multiValueHeaders !== null) {
@@ -75,7 +96,8 @@ export function checkProxyResult(
         values.push(value);
       }
       // Same name in both maps: the multi-value list wins (API Gateway merges, multiValueHeaders taking precedence).
-      headers.set(name.toLowerCase(), { name, values });
+      const sent = responseHeaderName(name);
+      headers.set(sent.toLowerCase(), { name: sent, values });
     }
   }
   if (!headers.has('content-type')) headers.set('content-type', { name: 'Content-Type', values: ['application/json'] });

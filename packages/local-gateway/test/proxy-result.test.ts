@@ -36,6 +36,21 @@ describe('Lambda proxy results, checked as the gateway checks them', () => {
     expect(res.headers.get('x-both')).toBe('from-multi');
   });
 
+  it('answers with Content-Length, renaming the headers the gateway sets itself', async () => {
+    // Act
+    const res = await request(`${h.url}/result?kind=reserved-headers`);
+    // Assert
+    expect(res.text).toBe('ok');
+    expect(res.headers.get('content-length')).toBe('2');
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    expect(res.headers.get('x-amzn-remapped-content-length')).toBe('999');
+    expect(res.headers.get('x-amzn-remapped-date')).toBe('yesterday');
+    expect(res.headers.get('x-amzn-remapped-server')).toBe('fn');
+    expect(res.headers.get('x-amzn-remapped-transfer-encoding')).toBe('chunked');
+    expect(res.headers.get('date')).not.toBe('yesterday');
+    expect(res.headers.get('x-kept')).toBe('yes');
+  });
+
   it('decodes a base64 result only when the first Accept type is a binary media type', async () => {
     const binary = await fetch(`${h.url}/result?kind=binary`, { headers: { accept: 'image/png, text/plain' } });
     const bytes = Buffer.from(await binary.arrayBuffer());
