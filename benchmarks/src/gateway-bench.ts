@@ -2,27 +2,34 @@
  * Issue 4's benchmark: `GET /dev/hello` and `GET /dev/users/{id}` through the local gateway running the synthesized
  * users-api dev stack, and against the same users-api bundle behind serverless-offline, on the same machine in the
  * same run. Both read one dynalite (started here, in-process) seeded with one user.
- * Not a timed test: the figures depend on the machine; compare the two servers within one run only.
+ * Not a timed test: the figures depend on the machine; compare within one run only.
  *
- * Two loads, each from its own process over 50 keep-alive connections:
- * - saturating: autocannon, every connection sending its next request as soon as the answer arrives → req/s;
- * - paced: requests sent at evenly spaced instants at a fixed rate (see `pacedLoad`) → the latency a request sees.
+ * Each round measures, route by route:
+ * - saturating: autocannon against each server over 50 keep-alive connections, every connection sending its next
+ *   request as soon as the answer arrives → req/s, and (Linux) the CPU each process spent per request;
+ * - the function alone: the same bundle imported into a plain process and called directly, 50 invocations in flight,
+ *   no HTTP, against the same dynalite → what the function and DynamoDB cost by themselves, whatever serves them;
+ * - paced: requests at evenly spaced instants at a fixed rate (see `pacedLoad`) against each server, against a no-op
+ *   HTTP server (what the load generator, loopback and the machine add by themselves) and, without HTTP, against the
+ *   function alone (its own latency) → the latency a request sees at a load every server carries.
  *
  *   pnpm --filter @portico/benchmarks bench:gateway
- *   BENCH_DURATION=<s> (10 s per measurement), BENCH_RUNS=<n> (3; the table shows medians), BENCH_FIXED_RATE=<req/s>
+ *   BENCH_DURATION=<s> (10 s per measurement), BENCH_RUNS=<n> (3; the tables show medians), BENCH_FIXED_RATE=<req/s>
  *   (default: half of serverless-offline's saturating req/s on that route), BENCH_ONLY=hello|user
  */
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { buildProxyEvent, type ProxyEvent } from '@portico/local-gateway';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
 import { ROOT } from './bundle';
-import { int, pass, table } from './stats';
+import { int, median, pass, table } from './stats';
 
 const REPO = resolve(ROOT, '..');
 const STACK = join(REPO, 'infra', 'cdktf.out', 'stacks', 'users-api-dev', 'cdk.tf.json');
@@ -31,6 +38,7 @@ const GATEWAY_DIR = join(REPO, 'packages', 'local-gateway');
 const GATEWAY_DIST = join(GATEWAY_DIR, 'dist', 'cli.js');
 const SLS_DIR = join(ROOT, 'serverless-offline');
 const WORK = join(ROOT, 'dist', 'gateway-bench');
+const SELF = fileURLToPath(import.meta.url);
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -44,15 +52,28 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const FIXED_RATE = process.env.BENCH_FIXED_RATE ? Number(process.env.BENCH_FIXED_RATE) : undefined;
 const FIXED_SHARE = 0.5;
 const WARMUP_S = Math.min(3, DURATION_S);
+const CORES = availableParallelism();
 // users-api only asks DynamoDB about UUID ids (anything else is a 404 without a lookup), so the seed must be one.
 const SEED = { id: '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b', name: 'Bench User', email: 'bench@example.com' };
 // Local credentials: dynalite accepts anything, and no real AWS account is ever reachable from here.
 const LOCAL_AWS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' };
 
+/** The routes measured, with the API Gateway resource each one matches (for the function-alone event). */
+const ROUTES: Array<{ path: string; resource: string; pathParameters: Record<string, string> }> = [
+  { path: '/hello', resource: '/hello', pathParameters: {} },
+  { path: `/users/${SEED.id}`, resource: '/users/{id}', pathParameters: { id: SEED.id } },
+];
+
+const GATEWAY = 'local gateway';
+const SLS = 'serverless-offline';
+const FUNCTION_ALONE = 'function alone (no HTTP)';
+const NOOP = 'no-op HTTP server';
+
 interface Target {
   name: string;
   base: string;
   version: string;
+  pid: number;
 }
 
 interface Load {
@@ -64,6 +85,20 @@ interface Load {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** Paced loads: p99 of how late the generator's own timer issued a request (not counted as latency). */
+  lateP99?: number;
+}
+
+/** µs of CPU per request, by process; measured from /proc on Linux. */
+interface CpuPerRequest {
+  /** The server process, all threads (for the function alone: the process calling it). */
+  server: number;
+  /** The gateway's event-loop thread; the rest of its CPU is the function's worker threads and V8's helper threads. */
+  serverMainThread?: number;
+  /** The benchmark process: dynalite, otherwise idle while a load runs. */
+  dynalite: number;
+  /** autocannon (0 for the function alone, which drives itself). */
+  loadGenerator: number;
 }
 
 interface Measured extends Load {
@@ -74,6 +109,7 @@ interface Measured extends Load {
   run: number;
   /** Offered rate of a paced load. */
   rate?: number;
+  cpu?: CpuPerRequest;
 }
 
 async function main(): Promise<void> {
@@ -106,21 +142,22 @@ async function main(): Promise<void> {
   try {
     await seed(dbUrl, tableName);
     const env = { ...LOCAL_AWS, AWS_ENDPOINT_URL_DYNAMODB: dbUrl };
+    // What the function sees in both servers: the stack's variables, the table, the local endpoint and credentials.
+    const functionEnv = { ...env, ...fn.env, USERS_TABLE: tableName };
 
     const gwPort = await freePort();
     const gwArgs = [GATEWAY_DIST, '--stack', benchStack.file, '--stage', 'dev', '--host', '127.0.0.1', '--port', String(gwPort)];
     gwArgs.push('--function', `${fn.name}=${BUNDLE}`, '--no-watch');
     for (const [k, v] of Object.entries(env)) gwArgs.push('--env', `${k}=${v}`);
-    children.push(startServer('gateway', process.execPath, gwArgs, {}, REPO));
+    const gateway = startServer('gateway', process.execPath, gwArgs, {}, REPO);
+    children.push(gateway);
 
     // serverless-offline reads the handler from its own service folder: give it the very same bundle.
     mkdirSync(join(SLS_DIR, 'dist'), { recursive: true });
     copyFileSync(BUNDLE, join(SLS_DIR, 'dist', 'handler.mjs'));
     const [slsPort, slsLambdaPort] = [await freePort(), await freePort()];
     const slsEnv = {
-      ...env,
-      ...fn.env,
-      USERS_TABLE: tableName,
+      ...functionEnv,
       SLS_HTTP_PORT: String(slsPort),
       SLS_LAMBDA_PORT: String(slsLambdaPort),
       SLS_TELEMETRY_DISABLED: '1',
@@ -128,27 +165,38 @@ async function main(): Promise<void> {
       SLS_INTERACTIVE_SETUP_DISABLE: '1',
     };
     const slsBin = join(pkgDir('serverless'), 'bin', 'serverless.js');
-    children.push(startServer('serverless-offline', process.execPath, [slsBin, 'offline', 'start'], slsEnv, SLS_DIR));
+    const sls = startServer('serverless-offline', process.execPath, [slsBin, 'offline', 'start'], slsEnv, SLS_DIR);
+    children.push(sls);
+
+    const noopPort = await freePort();
+    const noop = startServer('no-op', process.execPath, [...process.execArgv, SELF, NOOP_FLAG, String(noopPort)], {}, ROOT);
+    children.push(noop);
+    const fnRunner = startFunctionRunner(BUNDLE, fn.exportName, { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name });
+    children.push(fnRunner.child);
 
     const targets: Target[] = [
-      { name: GATEWAY, base: `http://127.0.0.1:${gwPort}/dev`, version: '@portico/local-gateway (workspace)' },
+      { name: GATEWAY, base: `http://127.0.0.1:${gwPort}/dev`, version: '@portico/local-gateway (workspace)', pid: gateway.pid! },
       {
         name: SLS,
         base: `http://127.0.0.1:${slsPort}/dev`,
         version: `serverless-offline ${pkgVersion('serverless-offline')} on serverless ${pkgVersion('serverless')}`,
+        pid: sls.pid!,
       },
     ];
+    const noopBase = `http://127.0.0.1:${noopPort}/dev`;
     // BENCH_ONLY=hello|user narrows a run while investigating; the report is written either way.
     const only = process.env.BENCH_ONLY;
-    const routes = ['/hello', `/users/${SEED.id}`].filter((r) => !only || r.includes(only));
+    const routes = ROUTES.filter((r) => !only || r.path.includes(only));
     for (const t of targets) await waitFor(`${t.base}/hello`, t.name, children);
+    await waitFor(`${noopBase}/hello`, NOOP, children);
+    await fnRunner.ready;
 
     // Both must answer the same thing before their speed means anything.
     const checks: string[][] = [];
     for (const route of routes) {
       for (const t of targets) {
-        const r = await fetchOnce(t.base + route);
-        checks.push([t.name, `GET /dev${route}`, String(r.status), r.body.slice(0, 80)]);
+        const r = await fetchOnce(t.base + route.path);
+        checks.push([t.name, `GET /dev${route.path}`, String(r.status), r.body.slice(0, 80)]);
       }
     }
 
@@ -157,21 +205,34 @@ async function main(): Promise<void> {
     const rates = new Map<string, number>();
     for (let run = 1; run <= RUNS; run++) {
       for (const route of routes) {
-        const label = `GET /dev${route}`;
+        const label = `GET /dev${route.path}`;
+        const round = `round ${run}/${RUNS} ${label}`;
         for (const t of targets) {
-          log(`round ${run}/${RUNS} ${t.name} ${label}: ${WARMUP_S}s warm-up, ${DURATION_S}s saturating`);
-          await autocannon(t.base + route, WARMUP_S);
-          results.push({ target: t.name, route: label, load: 'saturating', run, ...(await autocannon(t.base + route, DURATION_S)) });
+          log(`${round} ${t.name}: ${WARMUP_S}s warm-up, ${DURATION_S}s saturating`);
+          await autocannon(t.base + route.path, WARMUP_S);
+          const measured = await withCpu(t.pid, t.name === GATEWAY, () => autocannon(t.base + route.path, DURATION_S));
+          results.push({ target: t.name, route: label, load: 'saturating', run, ...measured });
         }
+        const event = benchEvent(route, gwPort);
+        log(`${round} ${FUNCTION_ALONE}: ${WARMUP_S}s warm-up, ${DURATION_S}s with ${CONNECTIONS} invocations in flight`);
+        await fnRunner.run({ kind: 'saturating', event, seconds: WARMUP_S, inFlight: CONNECTIONS });
+        const alone = await withCpu(fnRunner.child.pid!, false, () =>
+          fnRunner.run({ kind: 'saturating', event, seconds: DURATION_S, inFlight: CONNECTIONS }),
+        );
+        results.push({ target: FUNCTION_ALONE, route: label, load: 'saturating', run, ...alone });
+
         if (!rates.has(label)) {
-          const sls = results.find((m) => m.route === label && m.target === SLS)!;
-          rates.set(label, FIXED_RATE ?? Math.max(10, Math.round((sls.rps * FIXED_SHARE) / 10) * 10));
+          const slsRun = results.find((m) => m.route === label && m.target === SLS)!;
+          rates.set(label, FIXED_RATE ?? Math.max(10, Math.round((slsRun.rps * FIXED_SHARE) / 10) * 10));
         }
         const rate = rates.get(label)!;
-        for (const t of targets) {
-          log(`round ${run}/${RUNS} ${t.name} ${label}: ${DURATION_S}s paced at ${rate} req/s`);
-          results.push({ target: t.name, route: label, load: 'paced', run, rate, ...(await pacedLoad(t.base + route, rate, DURATION_S)) });
+        for (const [name, base] of [...targets.map((t) => [t.name, t.base] as const), [NOOP, noopBase] as const]) {
+          log(`${round} ${name}: ${DURATION_S}s paced at ${rate} req/s`);
+          results.push({ target: name, route: label, load: 'paced', run, rate, ...(await pacedLoad(base + route.path, rate, DURATION_S)) });
         }
+        log(`${round} ${FUNCTION_ALONE}: ${DURATION_S}s paced at ${rate} req/s`);
+        const pacedAlone = await fnRunner.run({ kind: 'paced', event, seconds: DURATION_S, rate });
+        results.push({ target: FUNCTION_ALONE, route: label, load: 'paced', run, rate, ...pacedAlone });
       }
     }
     const load = `1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
@@ -184,14 +245,42 @@ async function main(): Promise<void> {
   }
 }
 
-const GATEWAY = 'local gateway';
-const SLS = 'serverless-offline';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** The proxy event the gateway would send for `GET /dev<route>` (built by the gateway's own code). */
+function benchEvent(route: (typeof ROUTES)[number], port: number): ProxyEvent {
+  const host = `127.0.0.1:${port}`;
+  return buildProxyEvent(
+    {
+      httpMethod: 'GET',
+      path: route.path,
+      stage: 'dev',
+      rawQuery: '',
+      rawHeaders: [['Host', host], ['User-Agent', 'portico-bench']],
+      body: Buffer.alloc(0),
+      sourceIp: '127.0.0.1',
+      userAgent: 'portico-bench',
+      domainName: host,
+      localPort: port,
+      protocol: 'http',
+    },
+    {
+      resourceId: 'bench0',
+      resourcePath: route.resource,
+      pathParameters: route.pathParameters,
+      stageVariables: {},
+      apiId: 'bench00000',
+      accountId: '123456789012',
+      requestId: randomUUID(),
+      extendedRequestId: 'BenchBenchBench=',
+      requestTimeEpoch: Date.now(),
+      binaryMediaTypes: [],
+      deploymentId: 'bench0',
+    },
+  );
 }
+
+// ---- report ----------------------------------------------------------------------------------------------------------
+
+const us = (n: number | undefined): string => (n === undefined ? '–' : int(n));
 
 function report(
   results: Measured[],
@@ -206,75 +295,115 @@ function report(
   const group = (route: string, target: string, kind: string) =>
     results.filter((m) => m.route === route && m.target === target && m.load === kind);
   const routes = [...new Set(results.map((m) => m.route))];
+  const medianOf = (runs: Measured[], pick: (m: Measured) => number | undefined) => {
+    const values = runs.map(pick).filter((v): v is number => v !== undefined);
+    return values.length ? median(values) : undefined;
+  };
+
   const rows: string[][] = [];
-  const summary = new Map<string, { rps: number; p50: number; p99: number; failures: number; requests: number; rate?: number }>();
   for (const route of routes) {
     for (const kind of ['saturating', 'paced']) {
-      for (const target of [GATEWAY, SLS]) {
+      for (const target of [GATEWAY, SLS, FUNCTION_ALONE, NOOP]) {
         const runs = group(route, target, kind);
         if (runs.length === 0) continue;
-        const m = {
-          rps: median(runs.map((r) => r.rps)),
-          p50: median(runs.map((r) => r.p50)),
-          p99: median(runs.map((r) => r.p99)),
-          max: Math.max(...runs.map((r) => r.max)),
-          requests: runs.reduce((n, r) => n + r.requests, 0),
-          errors: runs.reduce((n, r) => n + r.errors + r.timeouts, 0),
-          non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
-        };
-        summary.set(`${route}|${target}|${kind}`, { ...m, failures: m.errors + m.non2xx, rate: runs[0]!.rate });
-        const loadLabel = kind === 'paced' ? `paced ${int(runs[0]!.rate!)} req/s` : 'saturating';
+        const errors = runs.reduce((n, r) => n + r.errors + r.timeouts, 0);
         rows.push([
           target,
           route,
-          loadLabel,
-          int(m.rps),
-          m.p50.toFixed(2),
-          m.p99.toFixed(2),
-          m.max.toFixed(1),
+          kind === 'paced' ? `paced ${int(runs[0]!.rate!)} req/s` : 'saturating',
+          int(median(runs.map((r) => r.rps))),
+          median(runs.map((r) => r.p50)).toFixed(2),
+          median(runs.map((r) => r.p99)).toFixed(2),
+          Math.max(...runs.map((r) => r.max)).toFixed(1),
           runs.map((r) => `${int(r.rps)} / ${r.p99.toFixed(1)}`).join(', '),
-          int(m.requests),
-          String(m.errors),
-          String(m.non2xx),
+          int(runs.reduce((n, r) => n + r.requests, 0)),
+          String(errors),
+          String(runs.reduce((n, r) => n + r.non2xx, 0)),
         ]);
       }
     }
   }
+
+  const cpuRows: string[][] = [];
+  const cpuTotal = new Map<string, number>();
+  for (const route of routes) {
+    for (const target of [GATEWAY, SLS, FUNCTION_ALONE]) {
+      const runs = group(route, target, 'saturating').filter((r) => r.cpu);
+      if (runs.length === 0) continue;
+      const server = medianOf(runs, (r) => r.cpu!.server)!;
+      const mainThread = medianOf(runs, (r) => r.cpu!.serverMainThread);
+      const dynaliteCpu = medianOf(runs, (r) => r.cpu!.dynalite)!;
+      const generator = medianOf(runs, (r) => r.cpu!.loadGenerator)!;
+      const total = server + dynaliteCpu + generator;
+      cpuTotal.set(`${route}|${target}`, total);
+      cpuRows.push([
+        target,
+        route,
+        us(server),
+        mainThread === undefined ? '–' : `${us(mainThread)} / ${us(server - mainThread)}`,
+        us(dynaliteCpu),
+        us(generator),
+        us(total),
+        int((CORES * 1e6) / total),
+      ]);
+    }
+  }
+
+  const pacedP99 = (route: string, target: string) => medianOf(group(route, target, 'paced'), (r) => r.p99);
   const targetRows: string[][] = [];
   for (const route of routes) {
-    const gw = summary.get(`${route}|${GATEWAY}|saturating`);
-    const sls = summary.get(`${route}|${SLS}|saturating`);
-    const gwPaced = summary.get(`${route}|${GATEWAY}|paced`);
-    if (!gw || !sls || !gwPaced) continue;
-    const ratios = group(route, GATEWAY, 'saturating').map((g) => g.rps / group(route, SLS, 'saturating').find((s) => s.run === g.run)!.rps);
+    const gw = group(route, GATEWAY, 'saturating');
+    const sls = group(route, SLS, 'saturating');
+    const gwPaced = group(route, GATEWAY, 'paced');
+    if (!gw.length || !sls.length || !gwPaced.length) continue;
+    const gwRps = median(gw.map((r) => r.rps));
+    const slsRps = median(sls.map((r) => r.rps));
+    const ratios = gw.map((g) => g.rps / sls.find((s) => s.run === g.run)!.rps);
     const ratio = median(ratios);
-    const failures = [...summary].filter(([k]) => k.startsWith(`${route}|${GATEWAY}|`)).reduce((n, [, v]) => n + v.failures, 0);
-    const requests = [...summary].filter(([k]) => k.startsWith(`${route}|${GATEWAY}|`)).reduce((n, [, v]) => n + v.requests, 0);
+    const alone = group(route, FUNCTION_ALONE, 'saturating');
+    const aloneCpu = medianOf(alone, (r) => (r.cpu ? r.cpu.server + r.cpu.dynalite : undefined));
+    // Every request needs the function's and dynalite's CPU at the least, whatever serves it.
+    const bound = aloneCpu === undefined ? undefined : (CORES * 1e6) / aloneCpu;
+    const ratioNote =
+      ratio >= 5 || bound === undefined
+        ? ''
+        : `. 5x would be ${int(5 * slsRps)} req/s; the function alone sustains ${int(median(alone.map((r) => r.rps)))} req/s on one thread, and its ${us(aloneCpu)} µs of CPU per call (function ${us(medianOf(alone, (r) => r.cpu?.server))} + dynalite ${us(medianOf(alone, (r) => r.cpu?.dynalite))}) allow at most ${int(bound)} req/s on ${CORES} cores with nothing else running${5 * slsRps > bound ? ': out of reach for any server here' : ''}`;
+    const p99 = median(gwPaced.map((r) => r.p99));
+    const rate = gwPaced[0]!.rate!;
+    const aloneP99 = pacedP99(route, FUNCTION_ALONE);
+    const p99Note = p99 >= 5 && aloneP99 !== undefined && aloneP99 >= 5 ? ': the function alone already misses 5 ms here' : '';
+    const gwP99Saturating = median(gw.map((r) => r.p99));
+    const failures = [...gw, ...gwPaced].reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0);
+    const requests = [...gw, ...gwPaced].reduce((n, r) => n + r.requests, 0);
     targetRows.push(
       [
         `${route}: req/s ≥ 5x serverless-offline`,
-        `${ratio.toFixed(2)}x (median of ${ratios.length} rounds: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}; ${int(gw.rps)} vs ${int(sls.rps)} req/s)`,
+        `${ratio.toFixed(2)}x (median of ${ratios.length} rounds: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}; ${int(gwRps)} vs ${int(slsRps)} req/s)${ratioNote}`,
         pass(ratio >= 5),
       ],
       [
         `${route}: p99 < 5 ms at ${CONNECTIONS} connections`,
-        `${gwPaced.p99.toFixed(2)} ms paced at ${int(gwPaced.rate!)} req/s; ${gw.p99.toFixed(2)} ms saturating (mean ≥ ${((CONNECTIONS / gw.rps) * 1000).toFixed(1)} ms there by Little's law)`,
-        `${pass(gwPaced.p99 < 5)} paced / ${pass(gw.p99 < 5)} saturating`,
+        `${p99.toFixed(2)} ms paced at ${int(rate)} req/s (same load: no-op HTTP server ${pacedP99(route, NOOP)?.toFixed(2)} ms, function alone ${aloneP99?.toFixed(2)} ms${p99Note}); ${gwP99Saturating.toFixed(2)} ms saturating (mean ≥ ${((CONNECTIONS / gwRps) * 1000).toFixed(1)} ms there by Little's law)`,
+        `${pass(p99 < 5)} paced / ${pass(gwP99Saturating < 5)} saturating`,
       ],
       [`${route}: 0 errors`, `${failures} errors/timeouts/non-2xx over ${int(requests)} requests`, pass(failures === 0)],
     );
   }
+  const lateness = medianOf(results.filter((r) => r.load === 'paced' && r.target !== FUNCTION_ALONE), (r) => r.lateP99);
+
   return [
     '# Local gateway vs serverless-offline: the users-api bundle over HTTP',
     '',
     `Generated by \`pnpm --filter @portico/benchmarks bench:gateway\` on ${new Date().toISOString().slice(0, 16)}Z — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${load}.`,
-    `Each figure is the median of ${rounds} round${rounds > 1 ? 's' : ''}; a round measures both servers route by route, one after the other (${DURATION_S} s per measurement, after a ${WARMUP_S} s warm-up at ${CONNECTIONS} connections), so drift in the machine's load hits both. Loopback only; ${CONNECTIONS} keep-alive connections throughout.`,
+    `Each figure is the median of ${rounds} round${rounds > 1 ? 's' : ''}; a round measures everything route by route, one after the other (${DURATION_S} s per measurement, saturating ones after a ${WARMUP_S} s warm-up), so drift in the machine's load hits all alike. Loopback only; ${CONNECTIONS} keep-alive connections throughout.`,
     `- **saturating**: autocannon ${pkgVersion('autocannon')} in its own process, each connection sending its next request as soon as the previous answer arrives. Gives req/s; its latency is mostly queueing (mean = connections ÷ throughput).`,
-    `- **paced**: requests at evenly spaced instants at a fixed rate, spread round-robin over the ${CONNECTIONS} connections, from a separate process (this file's \`pacedLoad\`; latency from the moment a request is due, so time spent waiting for a free connection counts). The rate is ${FIXED_RATE ? `fixed by BENCH_FIXED_RATE` : `half of serverless-offline's saturating req/s on that route in the first round`}: a load both servers carry. (autocannon's own \`-R\` sends each connection's share in a burst at the start of every second, which measures bursts of ${CONNECTIONS} concurrent requests, not a steady rate.)`,
-    `Same bundle (\`apps/users-api/dist/handler.mjs\`, function \`${fnName}\`) in both; both read one dynalite (in the benchmark process) with table \`${tableName}\` seeded with one user. \`GET /users/{id}\` is dominated by the function's own work (AWS SDK v3 GetItem, ~0.5–1 ms of CPU per call here) and dynalite's, the same for both servers.`,
+    `- **paced**: requests at evenly spaced instants at a fixed rate, spread over the ${CONNECTIONS} connections (least recently used first), from a separate process (this file's \`pacedLoad\`). Latency runs from the moment a request is due, or from when the generator issued it if its own timer fired late (the generator's lateness is not the server's; its p99 was ${lateness?.toFixed(2) ?? '–'} ms here): waiting for a free connection counts, so a server that falls behind is not hidden (no coordinated omission). The rate is ${FIXED_RATE ? 'fixed by BENCH_FIXED_RATE' : "half of serverless-offline's saturating req/s on that route in the first round"}: a load both servers carry. autocannon's own fixed-rate mode (\`-R\`) is not used: each connection sends its share of a second back to back as soon as the second starts and then idles, so it measures bursts of ${CONNECTIONS} concurrent requests, and its latency runs from when a request was sent, not when it was due.`,
+    `- **${NOOP}** (paced only): a raw TCP server in its own process answering every request with a fixed 200, no parsing beyond the blank line: the latency the generator, loopback and this machine's scheduling add by themselves.`,
+    `- **${FUNCTION_ALONE}**: the same bundle imported into a plain Node process and called directly with the event the gateway builds, against the same dynalite; saturating = ${CONNECTIONS} invocations in flight on one thread (Lambda runs one per environment; many in flight share event-loop turns, so this is the function at its cheapest); paced = calls issued at the paced rate, latency per call. No HTTP, no load generator: the work every server has to pay for.`,
+    `Same bundle (\`apps/users-api/dist/handler.mjs\`, function \`${fnName}\`) everywhere; all read one dynalite (in the benchmark process) with table \`${tableName}\` seeded with one user.`,
     `Servers as shipped: the gateway runs the synthesized \`users-api-dev\` stack with its defaults (execution environments up to the number of CPU cores, request log to a file); ${targets[1]!.version} with its defaults (worker threads, request log to a file).`,
     throttleNote,
-    'The load generators, both servers and dynalite share the same machine (other work was running on it too): absolute numbers move between runs, the ratio within a run is what this shows.',
+    'The load generators, the servers and dynalite share the same machine (other work may be running on it too): absolute numbers move between runs, the comparison within a run is what this shows.',
     '',
     table(
       ['server', 'route', 'load', 'req/s (median)', 'p50 ms', 'p99 ms', 'max ms', 'each round: req/s / p99', 'requests', 'errors', 'non-2xx'],
@@ -282,6 +411,16 @@ function report(
       ['l', 'l', 'l'],
     ),
     '',
+    ...(cpuRows.length
+      ? [
+          '## Where the CPU goes (saturating, µs per request, medians)',
+          '',
+          `From /proc: each process's CPU time over the measurement ÷ requests answered. The gateway's is split into its event-loop thread (HTTP, routing, event building, result check, log, hand-off to the function) and its other threads (the function's worker threads running lambda-runtime.mjs and the handler, plus V8's garbage-collector and compiler helpers). The last column is what that much CPU allows on ${CORES} cores.`,
+          '',
+          table(['server', 'route', 'server process', 'gateway: event loop / other threads', 'dynalite', 'load generator', 'total', 'req/s the CPU allows'], cpuRows, ['l', 'l']),
+          '',
+        ]
+      : []),
     '## Targets (local gateway)',
     '',
     table(['target', 'measured', 'result'], targetRows, ['l', 'l', 'l']),
@@ -293,13 +432,68 @@ function report(
   ].join('\n');
 }
 
+// ---- CPU accounting (Linux /proc) -------------------------------------------------------------------------------------
+
+/** Clock ticks per second in /proc/<pid>/stat: USER_HZ, 100 on every Linux architecture Node runs on. */
+const USER_HZ = 100;
+
+interface CpuState {
+  /** The measured process, all threads, and its main thread (seconds). */
+  process: number;
+  mainThread: number;
+  /** This process (dynalite) and its reaped children (the load generators). */
+  self: number;
+  children: number;
+}
+
+/** utime + stime (+ cutime + cstime with `children`) of a /proc stat file, in seconds; undefined where there is none. */
+function statSeconds(file: string, children = false): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the parenthesised command name, from field 3 (state) on: utime is field 14.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  const ticks = children ? fields[13]! + fields[14]! : fields[11]! + fields[12]!;
+  return ticks / USER_HZ;
+}
+
+function cpuState(pid: number): CpuState | undefined {
+  const process_ = statSeconds(`/proc/${pid}/stat`);
+  const mainThread = statSeconds(`/proc/${pid}/task/${pid}/stat`);
+  const children = statSeconds('/proc/self/stat', true);
+  if (process_ === undefined || mainThread === undefined || children === undefined) return undefined;
+  const self = process.cpuUsage();
+  return { process: process_, mainThread, self: (self.user + self.system) / 1e6, children };
+}
+
+/** Runs a load and adds the CPU each process spent per request during it (where /proc exists). */
+async function withCpu(pid: number, splitMainThread: boolean, run: () => Promise<Load>): Promise<Load & { cpu?: CpuPerRequest }> {
+  const before = cpuState(pid);
+  const measured = await run();
+  const after = cpuState(pid);
+  if (!before || !after || measured.requests === 0) return measured;
+  const perRequest = (seconds: number) => (seconds * 1e6) / measured.requests;
+  return {
+    ...measured,
+    cpu: {
+      server: perRequest(after.process - before.process),
+      serverMainThread: splitMainThread ? perRequest(after.mainThread - before.mainThread) : undefined,
+      dynalite: perRequest(after.self - before.self),
+      loadGenerator: perRequest(after.children - before.children),
+    },
+  };
+}
+
 // ---- stack reading: just enough to find the function and the table name -------------------------------------------
 
 interface TerraformJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
-function lambdaFunction(stack: TerraformJson): { name: string; env: Record<string, string> } {
+function lambdaFunction(stack: TerraformJson): { name: string; exportName: string; env: Record<string, string> } {
   const fns = Object.values(stack.resource?.aws_lambda_function ?? {});
   if (fns.length !== 1) throw new Error(`Expected one aws_lambda_function in ${STACK}, found ${fns.length}`);
   const fn = fns[0]!;
@@ -307,7 +501,9 @@ function lambdaFunction(stack: TerraformJson): { name: string; env: Record<strin
   const variables = (Array.isArray(vars) ? vars[0]?.variables : vars.variables) ?? {};
   // Interpolations (`${aws_dynamodb_table.x.name}`) are resolved below from the table resource instead.
   const env = Object.fromEntries(Object.entries(variables).filter(([, v]) => typeof v === 'string' && !v.includes('${')));
-  return { name: String(fn.function_name), env };
+  // `handler.handler`: the export follows the module name's first dot, as the Node.js runtime reads it.
+  const handler = String(fn.handler).split('/').pop()!;
+  return { name: String(fn.function_name), exportName: handler.slice(handler.indexOf('.') + 1), env };
 }
 
 /**
@@ -446,8 +642,7 @@ async function autocannon(url: string, seconds: number): Promise<Load> {
 
 /** Runs {@link pacedLoad} in a child process (this file, with the same loader), like autocannon in its own. */
 async function pacedLoad(url: string, rate: number, seconds: number): Promise<Load> {
-  const self = fileURLToPath(import.meta.url);
-  const args = [...process.execArgv, self, PACED_FLAG, JSON.stringify({ url, rate, seconds, connections: CONNECTIONS })];
+  const args = [...process.execArgv, SELF, PACED_FLAG, JSON.stringify({ url, rate, seconds, connections: CONNECTIONS })];
   return JSON.parse(await runChild(process.execPath, args)) as Load;
 }
 
@@ -462,6 +657,154 @@ async function runChild(cmd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
+// ---- the function alone and the no-op server -------------------------------------------------------------------------
+
+const FUNCTION_FLAG = '--function-alone';
+const NOOP_FLAG = '--noop-server';
+
+type FunctionRun =
+  | { kind: 'saturating'; event: ProxyEvent; seconds: number; inFlight: number }
+  | { kind: 'paced'; event: ProxyEvent; seconds: number; rate: number };
+
+interface FunctionRunner {
+  child: ChildProcess;
+  ready: Promise<void>;
+  run(request: FunctionRun): Promise<Load>;
+}
+
+/**
+ * The bundle in a plain process of its own (this file with FUNCTION_FLAG), kept for the whole benchmark so its JIT
+ * warms up across rounds as the servers' do. Its environment is what the function gets in the servers.
+ */
+function startFunctionRunner(bundle: string, exportName: string, env: Record<string, string>): FunctionRunner {
+  const out = openSync(join(WORK, 'function-alone.log'), 'w');
+  const child = spawn(process.execPath, [...process.execArgv, SELF, FUNCTION_FLAG, JSON.stringify({ bundle, exportName })], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out, 'ipc'],
+  });
+  const replies: Array<(load: Load) => void> = [];
+  const ready = new Promise<void>((ok, fail) => {
+    child.once('exit', (code) => fail(new Error(`the function runner exited (${code}); see ${join(WORK, 'function-alone.log')}`)));
+    child.on('message', (msg: Load | 'ready') => (msg === 'ready' ? ok() : replies.shift()?.(msg)));
+  });
+  return {
+    child,
+    ready,
+    run: (request) =>
+      new Promise<Load>((ok) => {
+        replies.push(ok);
+        child.send(request);
+      }),
+  };
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number } | undefined>;
+
+async function functionAloneMain(options: { bundle: string; exportName: string }): Promise<void> {
+  const mod = (await import(pathToFileURL(options.bundle).href)) as Record<string, Handler>;
+  const handler = mod[options.exportName]!;
+  process.on('message', (request: FunctionRun) => {
+    void measureFunction(handler, request).then((load) => process.send!(load));
+  });
+  process.send!('ready');
+}
+
+/** Calls the handler as the Lambda runtime does (a fresh event parsed from JSON, a context) and times each call. */
+async function measureFunction(handler: Handler, request: FunctionRun): Promise<Load> {
+  const payload = JSON.stringify(request.event);
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'function';
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const call = async () => {
+    const started = performance.now();
+    const context = {
+      functionName,
+      functionVersion: '$LATEST',
+      awsRequestId: randomUUID(),
+      memoryLimitInMB: '128',
+      getRemainingTimeInMillis: () => 10_000,
+      callbackWaitsForEmptyEventLoop: true,
+    };
+    try {
+      const status = Number((await handler(JSON.parse(payload), context))?.statusCode ?? 200);
+      latencies.push(performance.now() - started);
+      if (status < 200 || status >= 300) non2xx += 1;
+    } catch {
+      errors += 1;
+    }
+  };
+  const start = performance.now();
+  const lateness: number[] = [];
+  if (request.kind === 'saturating') {
+    const deadline = start + request.seconds * 1000;
+    const loop = async () => {
+      while (performance.now() < deadline) await call();
+    };
+    await Promise.all(Array.from({ length: request.inFlight }, loop));
+  } else {
+    // Open loop, like pacedLoad: call i is due at start + i / rate, whatever happened to earlier ones.
+    const interval = 1000 / request.rate;
+    const total = Math.round(request.rate * request.seconds);
+    const calls: Promise<void>[] = [];
+    await new Promise<void>((done) => {
+      const tick = () => {
+        const now = performance.now();
+        while (calls.length < total && start + calls.length * interval <= now) {
+          lateness.push(now - (start + calls.length * interval));
+          calls.push(call());
+        }
+        if (calls.length < total) setTimeout(tick, Math.max(0, start + calls.length * interval - performance.now()));
+        else done();
+      };
+      tick();
+    });
+    await Promise.all(calls);
+  }
+  return { ...summarize(latencies, performance.now() - start, errors, 0, non2xx), lateP99: quantile(lateness.sort((a, b) => a - b), 0.99) };
+}
+
+/**
+ * Answers every request on a connection with the same 200 as soon as its blank line arrives: no routing, no parsing,
+ * no allocation per request beyond the socket's. Measures what a request costs with no server work at all.
+ */
+function noopServerMain(port: number): void {
+  const body = '{"message":"Hello, World!"}';
+  const response = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 'latin1');
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+        pending = pending.slice(end + 4);
+        socket.write(response);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  server.listen(port, '127.0.0.1');
+}
+
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function summarize(latencies: ArrayLike<number>, elapsedMs: number, errors: number, timeouts: number, non2xx: number): Load {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: (sorted.length / elapsedMs) * 1000,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    max: sorted.length === 0 ? 0 : sorted[sorted.length - 1]!,
+    requests: sorted.length,
+    errors,
+    timeouts,
+    non2xx,
+  };
+}
+
 // ---- paced load ------------------------------------------------------------------------------------------------------
 
 const PACED_FLAG = '--paced-load';
@@ -471,10 +814,10 @@ const PACED_TIMEOUT_MS = 10_000;
 /**
  * An open-loop load: request i is due at start + i / rate, whatever happened to earlier ones, and goes out on the
  * least recently used idle connection (so all of them carry traffic, each about rate / connections). Latency runs from
- * the moment a request is due, or from when the generator got to it if its own timer fired late (the generator's
- * lateness is not the server's): waiting for a free connection is counted, so a server that falls behind is not hidden
- * (no coordinated omission). Plain sockets and a minimal HTTP/1.1 response reader keep the generator's own cost and
- * jitter low.
+ * the moment a request is due, or from when the generator got to it if its own timer fired late: Node's timers fire up
+ * to a millisecond or so after their time, and that lateness is the generator's, not the server's (it is reported as
+ * `lateP99`). Waiting for a free connection is counted, so a server that falls behind is not hidden (no coordinated
+ * omission). Plain sockets and a minimal HTTP/1.1 response reader keep the generator's own cost and jitter low.
  */
 async function pacedMain(options: { url: string; rate: number; seconds: number; connections: number }): Promise<void> {
   const target = new URL(options.url);
@@ -486,6 +829,7 @@ async function pacedMain(options: { url: string; rate: number; seconds: number; 
   let timeouts = 0;
   let non2xx = 0;
   const backlog: number[] = [];
+  const lateness = new Float64Array(total);
 
   interface Connection {
     socket: Socket;
@@ -554,8 +898,8 @@ async function pacedMain(options: { url: string; rate: number; seconds: number; 
     const now = performance.now();
     while (issued < total && start + issued * interval <= now) {
       const due = start + issued * interval;
-      // Late timers are the generator's fault, not the server's: count from when we got here if we are late by > 1 ms.
-      const dueAt = now - due > 1 ? now : due;
+      lateness[issued] = now - due;
+      const dueAt = Math.max(due, now);
       issued += 1;
       const conn = idle.shift();
       if (conn) send(conn, dueAt);
@@ -572,17 +916,9 @@ async function pacedMain(options: { url: string; rate: number; seconds: number; 
   clearTimeout(timer);
   const elapsed = performance.now() - start;
   for (const conn of connections) conn.socket.destroy();
-  const sorted = latencies.subarray(0, completed).sort();
-  const at = (q: number) => (completed === 0 ? 0 : sorted[Math.min(completed - 1, Math.floor(q * completed))]!);
   const result: Load = {
-    rps: (completed / elapsed) * 1000,
-    p50: at(0.5),
-    p99: at(0.99),
-    max: completed === 0 ? 0 : sorted[completed - 1]!,
-    requests: completed,
-    errors,
-    timeouts,
-    non2xx,
+    ...summarize(latencies.subarray(0, completed), elapsed, errors, timeouts, non2xx),
+    lateP99: quantile(lateness.subarray(0, issued).sort(), 0.99),
   };
   process.stdout.write(JSON.stringify(result));
 }
@@ -634,5 +970,8 @@ function log(msg: string): void {
   process.stderr.write(`[bench:gateway] ${msg}\n`);
 }
 
-if (process.argv[2] === PACED_FLAG) await pacedMain(JSON.parse(process.argv[3]!) as Parameters<typeof pacedMain>[0]);
+const [mode, argument] = [process.argv[2], process.argv[3]!];
+if (mode === PACED_FLAG) await pacedMain(JSON.parse(argument) as Parameters<typeof pacedMain>[0]);
+else if (mode === FUNCTION_FLAG) await functionAloneMain(JSON.parse(argument) as Parameters<typeof functionAloneMain>[0]);
+else if (mode === NOOP_FLAG) noopServerMain(Number(argument));
 else await main();
