@@ -135,114 +135,136 @@ async function main(): Promise<void> {
   const tableName = fn.env.USERS_TABLE ?? dynamoTableName(stack);
   if (!tableName) throw new Error(`No USERS_TABLE on ${fn.name} and no aws_dynamodb_table in ${STACK}`);
 
-  const children: ChildProcess[] = [];
   const db = dynalite({ createTableMs: 0, deleteTableMs: 0 });
   const dbPort = await new Promise<number>((ok) => db.listen(0, '127.0.0.1', () => ok((db.address() as AddressInfo).port)));
   const dbUrl = `http://127.0.0.1:${dbPort}`;
+  const children: ChildProcess[] = [];
   try {
     await seed(dbUrl, tableName);
-    const env = { ...LOCAL_AWS, AWS_ENDPOINT_URL_DYNAMODB: dbUrl };
-    // What the function sees in both servers: the stack's variables, the table, the local endpoint and credentials.
-    const functionEnv = { ...env, ...fn.env, USERS_TABLE: tableName };
-
-    const gwPort = await freePort();
-    const gwArgs = [GATEWAY_DIST, '--stack', benchStack.file, '--stage', 'dev', '--host', '127.0.0.1', '--port', String(gwPort)];
-    gwArgs.push('--function', `${fn.name}=${BUNDLE}`, '--no-watch');
-    for (const [k, v] of Object.entries(env)) gwArgs.push('--env', `${k}=${v}`);
-    const gateway = startServer('gateway', process.execPath, gwArgs, {}, REPO);
-    children.push(gateway);
-
-    // serverless-offline reads the handler from its own service folder: give it the very same bundle.
-    mkdirSync(join(SLS_DIR, 'dist'), { recursive: true });
-    copyFileSync(BUNDLE, join(SLS_DIR, 'dist', 'handler.mjs'));
-    const [slsPort, slsLambdaPort] = [await freePort(), await freePort()];
-    const slsEnv = {
-      ...functionEnv,
-      SLS_HTTP_PORT: String(slsPort),
-      SLS_LAMBDA_PORT: String(slsLambdaPort),
-      SLS_TELEMETRY_DISABLED: '1',
-      SLS_NOTIFICATIONS_MODE: 'off',
-      SLS_INTERACTIVE_SETUP_DISABLE: '1',
-    };
-    const slsBin = join(pkgDir('serverless'), 'bin', 'serverless.js');
-    const sls = startServer('serverless-offline', process.execPath, [slsBin, 'offline', 'start'], slsEnv, SLS_DIR);
-    children.push(sls);
-
-    const noopPort = await freePort();
-    const noop = startServer('no-op', process.execPath, [...process.execArgv, SELF, NOOP_FLAG, String(noopPort)], {}, ROOT);
-    children.push(noop);
-    const fnRunner = startFunctionRunner(BUNDLE, fn.exportName, { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name });
-    children.push(fnRunner.child);
-
-    const targets: Target[] = [
-      { name: GATEWAY, base: `http://127.0.0.1:${gwPort}/dev`, version: '@portico/local-gateway (workspace)', pid: gateway.pid! },
-      {
-        name: SLS,
-        base: `http://127.0.0.1:${slsPort}/dev`,
-        version: `serverless-offline ${pkgVersion('serverless-offline')} on serverless ${pkgVersion('serverless')}`,
-        pid: sls.pid!,
-      },
-    ];
-    const noopBase = `http://127.0.0.1:${noopPort}/dev`;
+    const bench = await startAll(fn, tableName, benchStack.file, dbUrl, children);
     // BENCH_ONLY=hello|user narrows a run while investigating; the report is written either way.
     const only = process.env.BENCH_ONLY;
     const routes = ROUTES.filter((r) => !only || r.path.includes(only));
-    for (const t of targets) await waitFor(`${t.base}/hello`, t.name, children);
-    await waitFor(`${noopBase}/hello`, NOOP, children);
-    await fnRunner.ready;
 
     // Both must answer the same thing before their speed means anything.
     const checks: string[][] = [];
     for (const route of routes) {
-      for (const t of targets) {
+      for (const t of bench.servers) {
         const r = await fetchOnce(t.base + route.path);
         checks.push([t.name, `GET /dev${route.path}`, String(r.status), r.body.slice(0, 80)]);
       }
     }
 
-    // Rounds alternate the servers route by route, so drift in the machine's load hits both alike.
+    // Rounds take the routes in turn, and every target within a route, so drift in the machine's load hits all alike.
     const results: Measured[] = [];
     const rates = new Map<string, number>();
     for (let run = 1; run <= RUNS; run++) {
-      for (const route of routes) {
-        const label = `GET /dev${route.path}`;
-        const round = `round ${run}/${RUNS} ${label}`;
-        for (const t of targets) {
-          log(`${round} ${t.name}: ${WARMUP_S}s warm-up, ${DURATION_S}s saturating`);
-          await autocannon(t.base + route.path, WARMUP_S);
-          const measured = await withCpu(t.pid, t.name === GATEWAY, () => autocannon(t.base + route.path, DURATION_S));
-          results.push({ target: t.name, route: label, load: 'saturating', run, ...measured });
-        }
-        const event = benchEvent(route, gwPort);
-        log(`${round} ${FUNCTION_ALONE}: ${WARMUP_S}s warm-up, ${DURATION_S}s with ${CONNECTIONS} invocations in flight`);
-        await fnRunner.run({ kind: 'saturating', event, seconds: WARMUP_S, inFlight: CONNECTIONS });
-        const alone = await withCpu(fnRunner.child.pid!, false, () =>
-          fnRunner.run({ kind: 'saturating', event, seconds: DURATION_S, inFlight: CONNECTIONS }),
-        );
-        results.push({ target: FUNCTION_ALONE, route: label, load: 'saturating', run, ...alone });
-
-        if (!rates.has(label)) {
-          const slsRun = results.find((m) => m.route === label && m.target === SLS)!;
-          rates.set(label, FIXED_RATE ?? Math.max(10, Math.round((slsRun.rps * FIXED_SHARE) / 10) * 10));
-        }
-        const rate = rates.get(label)!;
-        for (const [name, base] of [...targets.map((t) => [t.name, t.base] as const), [NOOP, noopBase] as const]) {
-          log(`${round} ${name}: ${DURATION_S}s paced at ${rate} req/s`);
-          results.push({ target: name, route: label, load: 'paced', run, rate, ...(await pacedLoad(base + route.path, rate, DURATION_S)) });
-        }
-        log(`${round} ${FUNCTION_ALONE}: ${DURATION_S}s paced at ${rate} req/s`);
-        const pacedAlone = await fnRunner.run({ kind: 'paced', event, seconds: DURATION_S, rate });
-        results.push({ target: FUNCTION_ALONE, route: label, load: 'paced', run, rate, ...pacedAlone });
-      }
+      for (const route of routes) results.push(...(await measureRoute(bench, route, run, rates)));
     }
     const load = `1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
-    const md = report(results, checks, targets, fn.name, tableName, benchStack.note, load);
+    const md = report(results, checks, bench.servers, fn.name, tableName, benchStack.note, load);
     writeResult(md);
     process.stdout.write(`\n${md}\n`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise<void>((ok) => db.close(() => ok()));
   }
+}
+
+/** Everything measured, started and answering. */
+interface Bench {
+  servers: Target[];
+  noopBase: string;
+  fnRunner: FunctionRunner;
+  gatewayPort: number;
+}
+
+/** Starts the gateway, serverless-offline, the no-op server and the function runner, and waits until each answers. */
+async function startAll(
+  fn: ReturnType<typeof lambdaFunction>,
+  tableName: string,
+  stackFile: string,
+  dbUrl: string,
+  children: ChildProcess[],
+): Promise<Bench> {
+  const env = { ...LOCAL_AWS, AWS_ENDPOINT_URL_DYNAMODB: dbUrl };
+  // What the function sees in both servers: the stack's variables, the table, the local endpoint and credentials.
+  const functionEnv = { ...env, ...fn.env, USERS_TABLE: tableName };
+
+  const gatewayPort = await freePort();
+  const gwArgs = [GATEWAY_DIST, '--stack', stackFile, '--stage', 'dev', '--host', '127.0.0.1', '--port', String(gatewayPort)];
+  gwArgs.push('--function', `${fn.name}=${BUNDLE}`, '--no-watch');
+  for (const [k, v] of Object.entries(env)) gwArgs.push('--env', `${k}=${v}`);
+  const gateway = startServer('gateway', process.execPath, gwArgs, {}, REPO);
+  children.push(gateway);
+
+  // serverless-offline reads the handler from its own service folder: give it the very same bundle.
+  mkdirSync(join(SLS_DIR, 'dist'), { recursive: true });
+  copyFileSync(BUNDLE, join(SLS_DIR, 'dist', 'handler.mjs'));
+  const [slsPort, slsLambdaPort] = [await freePort(), await freePort()];
+  const slsEnv = {
+    ...functionEnv,
+    SLS_HTTP_PORT: String(slsPort),
+    SLS_LAMBDA_PORT: String(slsLambdaPort),
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    SLS_INTERACTIVE_SETUP_DISABLE: '1',
+  };
+  const slsBin = join(pkgDir('serverless'), 'bin', 'serverless.js');
+  const sls = startServer('serverless-offline', process.execPath, [slsBin, 'offline', 'start'], slsEnv, SLS_DIR);
+  children.push(sls);
+
+  const noopPort = await freePort();
+  children.push(startServer('no-op', process.execPath, [...process.execArgv, SELF, NOOP_FLAG, String(noopPort)], {}, ROOT));
+  const fnRunner = startFunctionRunner(BUNDLE, fn.exportName, { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name });
+  children.push(fnRunner.child);
+
+  const servers: Target[] = [
+    { name: GATEWAY, base: `http://127.0.0.1:${gatewayPort}/dev`, version: '@portico/local-gateway (workspace)', pid: gateway.pid! },
+    {
+      name: SLS,
+      base: `http://127.0.0.1:${slsPort}/dev`,
+      version: `serverless-offline ${pkgVersion('serverless-offline')} on serverless ${pkgVersion('serverless')}`,
+      pid: sls.pid!,
+    },
+  ];
+  const noopBase = `http://127.0.0.1:${noopPort}/dev`;
+  for (const t of servers) await waitFor(`${t.base}/hello`, t.name, children);
+  await waitFor(`${noopBase}/hello`, NOOP, children);
+  await fnRunner.ready;
+  return { servers, noopBase, fnRunner, gatewayPort };
+}
+
+/** One round of one route: every target saturated, then every target at the paced rate. */
+async function measureRoute(bench: Bench, route: (typeof ROUTES)[number], run: number, rates: Map<string, number>): Promise<Measured[]> {
+  const label = `GET /dev${route.path}`;
+  const round = `round ${run}/${RUNS} ${label}`;
+  const results: Measured[] = [];
+  for (const t of bench.servers) {
+    log(`${round} ${t.name}: ${WARMUP_S}s warm-up, ${DURATION_S}s saturating`);
+    await autocannon(t.base + route.path, WARMUP_S);
+    const measured = await withCpu(t.pid, t.name === GATEWAY, () => autocannon(t.base + route.path, DURATION_S));
+    results.push({ target: t.name, route: label, load: 'saturating', run, ...measured });
+  }
+  const event = benchEvent(route, bench.gatewayPort);
+  const { fnRunner } = bench;
+  log(`${round} ${FUNCTION_ALONE}: ${WARMUP_S}s warm-up, ${DURATION_S}s with ${CONNECTIONS} invocations in flight`);
+  await fnRunner.run({ kind: 'saturating', event, seconds: WARMUP_S, inFlight: CONNECTIONS });
+  const alone = await withCpu(fnRunner.child.pid!, false, () => fnRunner.run({ kind: 'saturating', event, seconds: DURATION_S, inFlight: CONNECTIONS }));
+  results.push({ target: FUNCTION_ALONE, route: label, load: 'saturating', run, ...alone });
+
+  if (!rates.has(label)) {
+    const sls = results.find((m) => m.target === SLS)!;
+    rates.set(label, FIXED_RATE ?? Math.max(10, Math.round((sls.rps * FIXED_SHARE) / 10) * 10));
+  }
+  const rate = rates.get(label)!;
+  for (const [name, base] of [...bench.servers.map((t) => [t.name, t.base] as const), [NOOP, bench.noopBase] as const]) {
+    log(`${round} ${name}: ${DURATION_S}s paced at ${rate} req/s`);
+    results.push({ target: name, route: label, load: 'paced', run, rate, ...(await pacedLoad(base + route.path, rate, DURATION_S)) });
+  }
+  log(`${round} ${FUNCTION_ALONE}: ${DURATION_S}s paced at ${rate} req/s`);
+  results.push({ target: FUNCTION_ALONE, route: label, load: 'paced', run, rate, ...(await fnRunner.run({ kind: 'paced', event, seconds: DURATION_S, rate })) });
+  return results;
 }
 
 /** The proxy event the gateway would send for `GET /dev<route>` (built by the gateway's own code). */
@@ -361,13 +383,7 @@ function report(
     const ratios = gw.map((g) => g.rps / sls.find((s) => s.run === g.run)!.rps);
     const ratio = median(ratios);
     const alone = group(route, FUNCTION_ALONE, 'saturating');
-    const aloneCpu = medianOf(alone, (r) => (r.cpu ? r.cpu.server + r.cpu.dynalite : undefined));
-    // Every request needs the function's and dynalite's CPU at the least, whatever serves it.
-    const bound = aloneCpu === undefined ? undefined : (CORES * 1e6) / aloneCpu;
-    const ratioNote =
-      ratio >= 5 || bound === undefined
-        ? ''
-        : `. 5x would be ${int(5 * slsRps)} req/s; the function alone sustains ${int(median(alone.map((r) => r.rps)))} req/s on one thread, and its ${us(aloneCpu)} µs of CPU per call (function ${us(medianOf(alone, (r) => r.cpu?.server))} + dynalite ${us(medianOf(alone, (r) => r.cpu?.dynalite))}) allow at most ${int(bound)} req/s on ${CORES} cores with nothing else running${5 * slsRps > bound ? ': out of reach for any server here' : ''}`;
+    const ratioNote = ratio >= 5 ? '' : cpuNote(route, alone, cpuTotal);
     const p99 = median(gwPaced.map((r) => r.p99));
     const rate = gwPaced[0]!.rate!;
     const aloneP99 = pacedP99(route, FUNCTION_ALONE);
@@ -430,6 +446,25 @@ function report(
     table(['server', 'request', 'status', 'body (first 80 chars)'], checks.map((c) => c.map((x) => x.replaceAll('|', '\\|'))), ['l', 'l', 'r', 'l']),
     '',
   ].join('\n');
+}
+
+/**
+ * Why a ratio falls short, from CPU per request (which other load on the machine disturbs far less than req/s): what
+ * each server spends, and the most any server could do when every call costs the function's and dynalite's CPU.
+ */
+function cpuNote(route: string, alone: Measured[], cpuTotal: Map<string, number>): string {
+  const gateway = cpuTotal.get(`${route}|${GATEWAY}`);
+  const sls = cpuTotal.get(`${route}|${SLS}`);
+  const fnCpu = median(alone.filter((r) => r.cpu).map((r) => r.cpu!.server));
+  const dbCpu = median(alone.filter((r) => r.cpu).map((r) => r.cpu!.dynalite));
+  if (gateway === undefined || sls === undefined || Number.isNaN(fnCpu)) return '';
+  const slsAllowed = (CORES * 1e6) / sls;
+  const bound = (CORES * 1e6) / (fnCpu + dbCpu);
+  return (
+    `. By CPU per request (load generator and dynalite included): ${int(gateway)} vs ${int(sls)} µs, ${(sls / gateway).toFixed(2)}x. ` +
+    `A call of the function alone costs ${int(fnCpu + dbCpu)} µs (function ${int(fnCpu)} + dynalite ${int(dbCpu)}), so ${CORES} cores run at most ${int(bound)} req/s of it with nothing else on them; ` +
+    `5x serverless-offline (${int(slsAllowed)} req/s by its CPU) would be ${int(5 * slsAllowed)} req/s${5 * slsAllowed > bound ? ': out of reach for any server on this machine' : ''}`
+  );
 }
 
 // ---- CPU accounting (Linux /proc) -------------------------------------------------------------------------------------
