@@ -437,6 +437,7 @@ function report(
           '',
         ]
       : []),
+    ...PROFILE,
     '## Targets (local gateway)',
     '',
     table(['target', 'measured', 'result'], targetRows, ['l', 'l', 'l']),
@@ -466,6 +467,42 @@ function cpuNote(route: string, alone: Measured[], cpuTotal: Map<string, number>
     `5x serverless-offline (${int(slsAllowed)} req/s by its CPU) would be ${int(5 * slsAllowed)} req/s${5 * slsAllowed > bound ? ': out of reach for any server on this machine' : ''}`
   );
 }
+
+/**
+ * A finer split than /proc gives, from one sampling profile. Written down rather than re-measured: it needs `perf`, root
+ * and minutes of warm-up, and its purpose is to show where each thread's time goes, which changes with the code, not
+ * with the run.
+ */
+const PROFILE = [
+  '## Inside the gateway: one sampling profile (not re-measured by this script)',
+  '',
+  "`perf record -g` at 2 kHz on the gateway process (`node --perf-basic-prof`), autocannon saturating after 25–30 s of warm-up, on this machine on 2026-12-01 with the gateway as benchmarked here. Each thread's samples are split by what they were doing and scaled by that thread's CPU per request from /proc. µs per request:",
+  '',
+  table(
+    ['', 'GET /dev/hello (11,700 req/s)', 'GET /dev/users/{id} (850 req/s)'],
+    [
+      ['**gateway event-loop thread**', '**69**', '**271**'],
+      ['– reading and parsing the request (llhttp, node:http, socket read)', '11', '55'],
+      ['– writing the answer (node:http, socket write)', '16', '53'],
+      ['– hand-off to the function and back (structured clone, MessagePort, pool)', '21', '69'],
+      ['– gateway logic (route, API key, throttling, ids, headers, log line)', '9', '35'],
+      ['– building the proxy event', '4', '12'],
+      ['– checking the proxy result', '1', '14'],
+      ['– request log write, GC, event loop, allocator', '7', '32'],
+      ["**function's worker threads**", '**36**', '**1,215**'],
+      ['– the function: users-api, AWS SDK GetItem with its HTTP to dynalite, its GC', '4', '1,070'],
+      ['– event in, result out (deserialize, MessagePort, lambda-runtime.mjs)', '22', '87'],
+      ['– event loop, other', '10', '58'],
+      ["**V8's helper threads** (concurrent GC and compilation)", '3', '100'],
+      ['**dynalite**', '0', '299'],
+      ['**autocannon**', '39', '189'],
+    ],
+    ['l'],
+  ),
+  '',
+  'On `/hello` the function is nearly free and the gateway is the work: HTTP in and out, and the hand-off to a worker thread that running functions in their own environment requires. On `/users/{id}` the function and dynalite are two thirds of all the CPU a request costs; the gateway adds its event-loop thread and about 145 µs in the workers (the hand-off, and the function running one invocation at a time as in Lambda instead of sharing event-loop turns).',
+  '',
+];
 
 // ---- CPU accounting (Linux /proc) -------------------------------------------------------------------------------------
 
