@@ -1,13 +1,12 @@
-import { DEFAULT_BODY_LIMIT, toRequest } from './aws/converters';
+import { bodyText, DEFAULT_BODY_LIMIT, toRequest } from './aws/converters';
 import type { ProxyEvent, ProxyHandler, ProxyResult } from './aws/types';
 import { parseJsonBody } from './body';
 import { createCors, type CorsOptions } from './cors';
-import { clientError, HttpError, type Violation } from './errors';
+import { clientError, HttpError, toProblem, type Violation } from './errors';
 import { HeaderMap, type PorticoRequest } from './request';
 import { toProxyResult, type HttpResult } from './responses';
 import type { AnyRouteSpec, RouteParams } from './route';
 import { createRouter } from './router/pattern-router';
-import type { RouteMatch } from './router/types';
 import type { StandardSchemaV1 } from './schema/standard';
 import { check, type Validation } from './schema/validate';
 
@@ -136,10 +135,15 @@ export function createApp(options: AppOptions = {}): App {
       }
       const path = typeof event.path === 'string' && event.path[0] === '/' ? event.path : '/';
       const match = router.match(method, path);
-      if (match.status !== 200) throw routeError(match, method, path);
+      // A miss is an everyday answer, not an exception: no Error object (its creation costs more than routing).
+      if (match.status === 404) return problem(404, `No route for ${method} ${path}`, 'NOT_FOUND');
+      if (match.status === 405) {
+        return problem(405, `${method} is not allowed on ${path}`, 'METHOD_NOT_ALLOWED', { allow: match.allow.join(', ') });
+      }
+      if (match.status === 400) return problem(400, match.reason, 'MALFORMED_PATH');
       const req = toRequest(event, headers, { resource: match.route, params: match.params }, bodyLimit) as MutableRequest;
       const entry = match.value;
-      let result: Outcome = middlewares.length ? run(req, entry) : call(req, entry);
+      let result: Outcome = middlewares.length ? run(req, entry, event) : call(req, entry, event);
       if (result instanceof Promise) result = await result;
       return finish(toProxyResult(result), origin, method);
     } catch (error) {
@@ -155,12 +159,17 @@ export function createApp(options: AppOptions = {}): App {
           error: serializeError(error, 0),
         });
       }
-      const problem = known ?? new HttpError(500);
+      return known
+        ? problem(known.status, known.message, known.code, known.headers, known.details)
+        : problem(500, '', 'INTERNAL_SERVER_ERROR');
+    }
+
+    function problem(status: number, message: string, code: string, headers?: Record<string, string>, details?: readonly Violation[]) {
       return finish(
         {
-          statusCode: problem.status,
-          headers: { ...problem.headers, 'content-type': 'application/problem+json' },
-          body: JSON.stringify(problem.toJSON(requestId)),
+          statusCode: status,
+          headers: headers ? { ...headers, 'content-type': 'application/problem+json' } : { 'content-type': 'application/problem+json' },
+          body: JSON.stringify(toProblem(status, message, code, details, requestId)),
         },
         origin,
         method,
@@ -168,13 +177,13 @@ export function createApp(options: AppOptions = {}): App {
     }
   }
 
-  function run(req: MutableRequest, entry: Entry): Promise<HttpResult> {
+  function run(req: MutableRequest, entry: Entry, event: ProxyEvent): Promise<HttpResult> {
     let last = -1;
     const step = async (index: number): Promise<HttpResult> => {
       if (index <= last) throw new Error('Middleware called next() more than once');
       last = index;
       const middleware = middlewares[index];
-      return middleware ? middleware(req, () => step(index + 1)) : call(req, entry);
+      return middleware ? middleware(req, () => step(index + 1)) : call(req, entry, event);
     };
     return step(0);
   }
@@ -205,22 +214,13 @@ export function createApp(options: AppOptions = {}): App {
   return app;
 }
 
-/** The answer when no route takes a request: 404, 405 with `Allow`, or 400 for a malformed path. */
-function routeError(match: Exclude<RouteMatch<unknown>, { status: 200 }>, method: string, path: string): HttpError {
-  return match.status === 404
-    ? clientError(404, `No route for ${method} ${path}`)
-    : match.status === 405
-      ? clientError(405, `${method} is not allowed on ${path}`, undefined, { headers: { allow: match.allow.join(', ') } })
-      : clientError(400, match.reason, 'MALFORMED_PATH');
-}
-
 /** Validates what the route's schemas describe (query and body together), then runs the handler. */
-function call(req: MutableRequest, entry: Entry): Outcome {
+function call(req: MutableRequest, entry: Entry, event: ProxyEvent): Outcome {
   const { query, body } = entry.route;
   if (!query && !body) return entry.handler(req as never);
-  const raw = req.rawBody;
+  const raw = body && bodyText(event);
   const queryResult = query && check(query, req.query, 'query');
-  const bodyResult = body && check(body, raw && parseJsonBody(raw.toString(), req.headers.get('content-type')));
+  const bodyResult = body && check(body, raw && parseJsonBody(raw, req.headers.get('content-type')));
   const apply = (q?: Validation<unknown>, b?: Validation<unknown>): Outcome => {
     const violations: Violation[] = [];
     if (q) q.ok ? (req.query = q.value as Record<string, string>) : violations.push(...q.violations);

@@ -15,7 +15,7 @@ const SUSPECT = /__proto__|constructor|prototype|\\u/;
  * isJsonContentType('application/merge-patch+json; charset=utf-8'); // true
  */
 export function isJsonContentType(contentType: string | undefined): boolean {
-  return contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
+  return contentType === 'application/json' || (contentType !== undefined && JSON_MEDIA_TYPE.test(contentType));
 }
 
 /**

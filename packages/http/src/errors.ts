@@ -104,18 +104,36 @@ export class HttpError extends Error {
    * // { type: 'about:blank', title: 'Not Found', status: 404, detail: 'User 42 not found', code: 'NOT_FOUND' }
    */
   toJSON(requestId?: string): Problem {
-    const { status, expose } = this;
-    const problem: Problem = {
-      type: 'about:blank',
-      title: titleOf(status),
-      status,
-      detail: expose ? this.message : HIDDEN,
-      code: expose ? this.code : codeOf(status),
-    };
-    if (requestId) problem.requestId = requestId;
-    if (expose && this.details) problem.errors = this.details;
-    return problem;
+    return toProblem(this.status, this.message, this.code, this.details, requestId);
   }
+}
+
+/**
+ * The RFC 9457 problem for a status: 4xx keep their message, code and details; 5xx get a fixed detail, their
+ * status's code and no `errors`, so nothing internal reaches a client.
+ *
+ * @example
+ * toProblem(404, 'User 42 not found', 'NOT_FOUND');
+ * // { type: 'about:blank', title: 'Not Found', status: 404, detail: 'User 42 not found', code: 'NOT_FOUND' }
+ */
+export function toProblem(
+  status: number,
+  message: string,
+  code: string,
+  details?: readonly Violation[],
+  requestId?: string,
+): Problem {
+  const expose = status < 500;
+  const problem: Problem = {
+    type: 'about:blank',
+    title: titleOf(status),
+    status,
+    detail: expose ? message : HIDDEN,
+    code: expose ? code : codeOf(status),
+  };
+  if (requestId) problem.requestId = requestId;
+  if (expose && details) problem.errors = details;
+  return problem;
 }
 
 type HttpErrorClass = new (message?: string, options?: HttpErrorOptions) => HttpError;

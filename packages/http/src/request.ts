@@ -27,32 +27,45 @@ export class HeaderMap {
 
   /** Every value of a header, e.g. `cookie` or `x-forwarded-for` sent twice; `[]` when absent. */
   getAll(name: string): string[] {
-    const wanted = name.toLowerCase();
+    const joined = this.get(name);
+    if (joined === undefined) return [];
     const found: string[] = [];
-    // `for…in` over null or a non-object is a no-op, so a malformed event cannot make this throw.
+    const wanted = name.toLowerCase();
+    for (const key in this.#multi) {
+      const list = this.#multi![key];
+      if (key.toLowerCase() === wanted && Array.isArray(list)) for (const value of list) if (typeof value === 'string') found.push(value);
+    }
+    return found.length ? found : [joined];
+  }
+
+  /**
+   * The header's value (repeats joined with ", "), or `undefined`: from the multi-value map, or from the single one
+   * when the multi-value map has none. `for…in` over null or a non-object is a no-op, so a malformed event cannot
+   * make this throw. Runs on every request: plain loops, no callbacks, no arrays.
+   *
+   * @example
+   * req.headers.get('Content-Type'); // 'application/json'
+   */
+  get(name: string): string | undefined {
+    const wanted = name.toLowerCase();
+    let joined: string | undefined;
     const multi = this.#multi;
     for (const key in multi) {
-      if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
       const list = multi[key];
-      if (Array.isArray(list)) for (const value of list) if (typeof value === 'string') found.push(value);
+      if (key.length !== wanted.length || !Array.isArray(list) || key.toLowerCase() !== wanted) continue;
+      for (const value of list) if (typeof value === 'string') joined = joined === undefined ? value : `${joined}, ${value}`;
     }
-    if (found.length) return found;
+    if (joined !== undefined) return joined;
     const single = this.#single;
     for (const key in single) {
       const value = single[key];
-      if (key.length === wanted.length && key.toLowerCase() === wanted && typeof value === 'string') found.push(value);
+      if (key.length === wanted.length && typeof value === 'string' && key.toLowerCase() === wanted) return value;
     }
-    return found;
-  }
-
-  /** The header's value (repeats joined with ", "), or `undefined`. @example req.headers.get('Content-Type') */
-  get(name: string): string | undefined {
-    const values = this.getAll(name);
-    return values.length ? values.join(', ') : undefined;
+    return undefined;
   }
 
   has(name: string): boolean {
-    return this.getAll(name).length > 0;
+    return this.get(name) !== undefined;
   }
 }
 

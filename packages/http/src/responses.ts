@@ -20,7 +20,11 @@ export interface HttpResult {
  * return json(user, 200, { 'Cache-Control': 'max-age=60' });
  */
 export function json(body: unknown, status = 200, headers?: Record<string, string>): HttpResult {
-  return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) ?? 'null' };
+  return {
+    statusCode: status,
+    headers: headers ? { 'content-type': 'application/json', ...headers } : { 'content-type': 'application/json' },
+    body: JSON.stringify(body) ?? 'null',
+  };
 }
 
 /**

@@ -59,11 +59,21 @@ export function readQuery(event: ProxyEvent): { query: Record<string, string>; m
  * readBody({ body: 'aGk=', isBase64Encoded: true }, 1024)?.toString(); // 'hi'
  */
 export function readBody(event: ProxyEvent, limit: number): Buffer | undefined {
+  checkBodySize(event, limit);
   const body = event.body;
-  if (typeof body !== 'string' || !body) return undefined;
-  const bytes = Buffer.from(body, event.isBase64Encoded === true ? 'base64' : 'utf8');
-  if (bytes.length > limit) throw clientError(413, `Request body is larger than ${limit} bytes`);
-  return bytes;
+  return typeof body === 'string' && body ? Buffer.from(body, event.isBase64Encoded === true ? 'base64' : 'utf8') : undefined;
+}
+
+/** Refuses a body over `limit` decoded bytes with 413, without decoding it. */
+function checkBodySize(event: ProxyEvent, limit: number): void {
+  const body = event.body;
+  if (typeof body !== 'string') return;
+  const base64 = event.isBase64Encoded === true;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit and base64 decodes 4 characters to 3 bytes: most bodies are
+  // clearly small enough, and only the others are measured exactly.
+  if (body.length * (base64 ? 0.75 : 3) <= limit) return;
+  const size = base64 ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+  if (size > limit) throw clientError(413, `Request body is larger than ${limit} bytes`);
 }
 
 /**
@@ -98,22 +108,79 @@ export function toRequest(
   route: RouteContext,
   bodyLimit = DEFAULT_BODY_LIMIT,
 ): PorticoRequest {
-  const context = event.requestContext;
-  const identity = context?.identity;
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  const request: { -readonly [K in keyof PorticoRequest]: PorticoRequest[K] } = {
-    method: text(event.httpMethod).toUpperCase(),
-    path: decodePath(typeof event.path === 'string' ? event.path : '/'),
-    resource: route.resource,
-    params: route.params,
-    ...readQuery(event),
-    headers,
-    body: undefined,
-    rawBody: readBody(event, bodyLimit),
-    requestId: text(context?.requestId),
-    stage: text(context?.stage),
-    sourceIp: text(identity?.sourceIp),
-  };
-  if (typeof identity?.apiKeyId === 'string') request.apiKeyId = identity.apiKeyId;
-  return request;
+  checkBodySize(event, bodyLimit);
+  return new EventRequest(event, headers, route);
+}
+
+/**
+ * A {@link PorticoRequest} over one event. A class rather than an object literal so `rawBody` can be decoded on
+ * first read (most handlers never look at the bytes; JSON is parsed from the event's text) while every request
+ * still shares one object shape.
+ */
+class EventRequest implements PorticoRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly resource: string;
+  readonly params: Record<string, string>;
+  readonly body: unknown = undefined;
+  readonly requestId: string;
+  readonly stage: string;
+  readonly sourceIp: string;
+  readonly apiKeyId?: string;
+  readonly #event: ProxyEvent;
+  #bytes: Buffer | undefined | null = null;
+  #query: { query: Record<string, string>; multiQuery: Record<string, string[]> } | undefined;
+  #validatedQuery: Record<string, string> | undefined;
+
+  constructor(
+    event: ProxyEvent,
+    readonly headers: HeaderMap,
+    route: RouteContext,
+  ) {
+    this.#event = event;
+    const context = event.requestContext;
+    const identity = context?.identity;
+    this.method = text(event.httpMethod).toUpperCase();
+    this.path = decodePath(typeof event.path === 'string' ? event.path : '/');
+    this.resource = route.resource;
+    this.params = route.params;
+    this.requestId = text(context?.requestId);
+    this.stage = text(context?.stage);
+    this.sourceIp = text(identity?.sourceIp);
+    if (typeof identity?.apiKeyId === 'string') this.apiKeyId = identity.apiKeyId;
+  }
+
+  // The query maps are read on first use: most routes never look at them.
+  get query(): Record<string, string> {
+    return this.#validatedQuery ?? (this.#query ??= readQuery(this.#event)).query;
+  }
+
+  /** The app stores the route's validated query here. */
+  set query(value: Record<string, string>) {
+    this.#validatedQuery = value;
+  }
+
+  get multiQuery(): Record<string, string[]> {
+    return (this.#query ??= readQuery(this.#event)).multiQuery;
+  }
+
+  get rawBody(): Buffer | undefined {
+    return this.#bytes === null ? (this.#bytes = readBody(this.#event, Infinity)) : this.#bytes;
+  }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * The body as text, for JSON parsing: the event's string as is, or its bytes decoded from base64 as UTF-8.
+ *
+ * @example
+ * bodyText({ body: 'eyJhIjoxfQ==', isBase64Encoded: true }); // '{"a":1}'
+ */
+export function bodyText(event: ProxyEvent): string | undefined {
+  const body = event.body;
+  if (typeof body !== 'string' || !body) return undefined;
+  return event.isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
