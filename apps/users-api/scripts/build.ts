@@ -1,10 +1,12 @@
 /**
- * Builds the Lambda: dist/handler.mjs (+ .map), dist/lambda.zip and dist/build-meta.json, then prints sizes.
+ * Builds the Lambda: dist/handler.mjs (+ .map), dist/lambda.zip and dist/build-meta.json, then prints sizes; a
+ * one-shot build also writes dist/openapi.json, the OpenAPI 3 document of the route table.
  *
  *   tsx scripts/build.ts                    one build
  *   tsx scripts/build.ts --watch            rebuild dist/ on every source change (what `pnpm dev` sits on)
  *   tsx scripts/build.ts --sdk=external     leave @aws-sdk/* to the Lambda runtime (for comparison only)
  */
+import { toOpenApi } from '@portico/http/openapi';
 import * as esbuild from 'esbuild';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ import {
   type BuildMeta,
   type SdkMode,
 } from './bundle';
+import { routeList } from '../src/routes';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
@@ -86,11 +89,14 @@ if (args.watch) {
 } else {
   const result = await esbuild.build(options);
   const meta = await emit(result);
+  const openApi = toOpenApi(routeList, { title: 'Users API', version: '1.0.0', description: 'Portico users API (API Gateway REST, Lambda proxy)' });
+  await writeFileAtomic(join(outdir, 'openapi.json'), `${JSON.stringify(openApi, null, 2)}\n`);
   console.log(
     [
       `users-api bundle (sdk ${sdk}) -> ${outdir}`,
       `  ${meta.bundle.file.padEnd(16)} ${formatBytes(meta.bundle.bytes).padStart(10)}   gzip ${formatBytes(meta.bundle.gzipBytes)}`,
       `  ${meta.zip.padEnd(16)} ${formatBytes(meta.bytes).padStart(10)}   sha256 ${meta.sha256}`,
+      `  openapi.json     ${Object.keys(openApi.paths).length} paths`,
       '  largest inputs:',
       ...largestInputs(result.metafile, 6).map(({ path, bytes }) => `    ${formatBytes(bytes).padStart(10)}  ${path}`),
     ].join('\n'),

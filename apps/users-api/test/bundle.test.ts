@@ -23,7 +23,7 @@ let unpacked: string;
 let entries: ZipFileEntry[];
 
 beforeAll(async () => {
-  if (!existsSync(join(DIST, 'build-meta.json'))) {
+  if (!existsSync(join(DIST, 'build-meta.json')) || !existsSync(join(DIST, 'openapi.json'))) {
     execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts'], {
       cwd: PACKAGE_DIR,
       stdio: 'inherit',
@@ -68,6 +68,25 @@ describe('dist/lambda.zip', () => {
       sha256: createHash('sha256').update(zip).digest('hex'),
       sourceCodeHash: createHash('sha256').update(zip).digest('base64'),
     });
+  });
+});
+
+describe('dist/openapi.json', () => {
+  it('documents every route of the table, with the key requirement on writes', async () => {
+    const doc = JSON.parse(await readFile(join(DIST, 'openapi.json'), 'utf8'));
+
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string; security?: unknown }>>).flatMap(
+      ([path, item]) => Object.entries(item).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}${op.security ? ' (key)' : ''}`),
+    );
+    expect(doc.openapi).toBe('3.0.3');
+    expect(operations.sort()).toEqual([
+      'DELETE /users/{id} deleteUser (key)',
+      'GET /hello hello',
+      'GET /search searchUsers',
+      'GET /users listUsers',
+      'GET /users/{id} getUser',
+      'POST /users createUser (key)',
+    ]);
   });
 });
 
