@@ -19,14 +19,13 @@ export const META_FILE = 'build-meta.json';
 /**
  * Whether `@aws-sdk/*` goes into the bundle or is left to the copy the nodejs22.x runtime ships: bundled, by
  * measurement (`pnpm --filter @portico/users-api measure:init`: fresh `node` per run, median of 21, 2 cores,
- * Node 20, SDK 3.1169):
+ * Node 20, SDK 3.1169, 2026-12-01):
  *
- *   sdk       bundle / gzip         import    first /hello   first DynamoDB call   total over bare node
- *   bundled   375 KiB / 118 KiB     52.8 ms   1.9 ms         22.0 ms               76.8 ms
- *   external   39 KiB /  14 KiB    155.3 ms   0.7 ms         22.6 ms              199.3 ms
+ *   sdk       bundle / gzip           import     first /hello   first DynamoDB call   total over bare node
+ *   bundled   362 KiB / 114 KiB       60.4 ms    0.9 ms         30.4 ms               101.7 ms
+ *   external   26 KiB /  10 KiB      138.8 ms    1.0 ms         33.9 ms               172.3 ms
  *
- * Two more runs with the machine under load (load average 4-5 on 2 cores) kept the gap: import 64-75 ms bundled vs
- * 190-196 ms external, total over bare node 100-110 ms vs 225-250 ms.
+ * Earlier runs (idle machine, and under load) kept the same ranking: 76.8 ms vs 199.3 ms, 100-110 ms vs 225-250 ms.
  *
  * One pre-linked, tree-shaken, minified file parses and evaluates ~3x faster than the SDK's few hundred modules
  * resolved and loaded one by one, and it pins the SDK version the tests ran against instead of whatever the runtime
