@@ -5,7 +5,13 @@
  * number and boolean literals, `== != && || !`, plus `$util.escapeJavaScript`/`urlEncode`/`base64Encode` and
  * `$context.responseOverride`. Anything else (`#foreach`, macros) renders as text — deliberately small rather than a
  * full Velocity port.
+ *
+ * Strings behave as the `java.lang.String`s they are on AWS: `replaceAll`/`replaceFirst`/`matches`/`split` take Java
+ * regular expressions (see `java-regex.ts` for what is translated and what is refused), `replace` is literal, and a
+ * method String does not have leaves the reference unrendered, as Velocity does. String literals keep their
+ * backslashes (`"\\'"` is three characters), as in Velocity 1.7.
  */
+import { javaMatches, javaReplaceAll, javaReplaceFirst, javaReplaceLiteral, javaSplit } from './java-regex';
 
 type Value = unknown;
 export type VtlScope = Record<string, Value>;
@@ -38,17 +44,12 @@ export function renderVtl(template: string, scope: VtlScope): string {
 
 /** `$util` as API Gateway provides it (the parts worth having locally). */
 export const VTL_UTIL = {
-  escapeJavaScript: (s: unknown) =>
-    String(s ?? '')
-      .replace(/\\/g, '\\\\')
-      .replace(/"/g, '\\"')
-      .replace(/'/g, "\\'")
-      .replace(/\//g, '\\/')
-      .replace(/\n/g, '\\n')
-      .replace(/\r/g, '\\r')
-      .replace(/\t/g, '\\t'),
-  urlEncode: (s: unknown) => encodeURIComponent(String(s ?? '')),
-  urlDecode: (s: unknown) => decodeURIComponent(String(s ?? '')),
+  escapeJavaScript: (s: unknown) => escapeJavaScript(String(s ?? '')),
+  /** `java.net.URLEncoder.encode(s, "UTF-8")`: space → `+`; only `A-Za-z0-9.-*_` stay as they are. */
+  urlEncode: (s: unknown) =>
+    encodeURIComponent(String(s ?? '')).replace(/%20|[!'()~]/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`)),
+  /** `java.net.URLDecoder.decode(s, "UTF-8")`: `+` is a space. */
+  urlDecode: (s: unknown) => decodeURIComponent(String(s ?? '').replace(/\+/g, ' ')),
   base64Encode: (s: unknown) => Buffer.from(String(s ?? '')).toString('base64'),
   base64Decode: (s: unknown) => Buffer.from(String(s ?? ''), 'base64').toString('utf8'),
   parseJson: (s: unknown) => JSON.parse(String(s)),
@@ -360,23 +361,110 @@ function resolveChain(chain: Segment[], scope: VtlScope): Value {
 }
 
 function callMethod(target: Value, name: string, args: Value[]): Value {
+  if (typeof target === 'string') {
+    const method = JAVA_STRING_METHODS.get(name);
+    return method ? method(target, args) : undefined;
+  }
   if (target instanceof Map) {
     if (name === 'get') return target.get(String(args[0]));
     if (name === 'containsKey') return target.has(String(args[0]));
     if (name === 'keySet') return [...target.keys()];
     if (name === 'size') return target.size;
+    if (name === 'isEmpty') return target.size === 0;
+  }
+  if (Array.isArray(target)) {
+    if (name === 'size') return target.length;
+    if (name === 'get') return target[Number(args[0])];
+    if (name === 'isEmpty') return target.length === 0;
+    if (name === 'contains') return target.includes(args[0]);
   }
   const fn = (target as Record<string, unknown>)[name];
   if (typeof fn === 'function') return (fn as (...a: Value[]) => Value).apply(target, args);
-  if (typeof target === 'string') {
-    if (name === 'length') return target.length;
-    if (name === 'contains') return target.includes(String(args[0]));
-    if (name === 'toLowerCase') return target.toLowerCase();
-    if (name === 'toUpperCase') return target.toUpperCase();
+  if (target && typeof target === 'object') {
+    const record = target as Record<string, Value>;
+    if (name === 'get') return record[String(args[0])];
+    if (name === 'containsKey') return Object.hasOwn(record, String(args[0]));
+    if (name === 'keySet') return Object.keys(record);
+    if (name === 'size') return Object.keys(record).length;
+    if (name === 'isEmpty') return Object.keys(record).length === 0;
   }
-  if (name === 'get' && target && typeof target === 'object') return (target as Record<string, Value>)[String(args[0])];
   return undefined;
 }
+
+const str = (value: Value): string => (typeof value === 'string' ? value : stringify(value));
+
+/** Thrown where Java would throw (Velocity then fails the template). */
+function indexOutOfBounds(detail: string): never {
+  throw new Error(`StringIndexOutOfBoundsException: ${detail}`);
+}
+
+/** The `java.lang.String` methods templates use, with Java's semantics. */
+const JAVA_STRING_METHODS = new Map<string, (s: string, args: Value[]) => Value>(
+  Object.entries({
+    length: (s) => s.length,
+    isEmpty: (s) => s.length === 0,
+    isBlank: (s) => s.trim().length === 0,
+    toString: (s: string) => s,
+    trim: (s) => s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, ''),
+    strip: (s) => s.trim(),
+    toLowerCase: (s) => s.toLowerCase(),
+    toUpperCase: (s) => s.toUpperCase(),
+    equals: (s, [other]) => typeof other === 'string' && s === other,
+    equalsIgnoreCase: (s, [other]) => typeof other === 'string' && s.toLowerCase() === other.toLowerCase(),
+    contains: (s, [part]) => s.includes(str(part)),
+    startsWith: (s, [prefix, offset]) => s.startsWith(str(prefix), offset === undefined ? 0 : Number(offset)),
+    endsWith: (s, [suffix]) => s.endsWith(str(suffix)),
+    indexOf: (s, [part, from]) => s.indexOf(str(part), from === undefined ? 0 : Number(from)),
+    lastIndexOf: (s, [part]) => s.lastIndexOf(str(part)),
+    charAt: (s, [index]) => {
+      const i = Number(index);
+      if (!(i >= 0 && i < s.length)) indexOutOfBounds(`index ${i}, length ${s.length}`);
+      return s[i];
+    },
+    substring: (s, [begin, end]) => {
+      const b = Number(begin);
+      const e = end === undefined ? s.length : Number(end);
+      if (!(b >= 0 && e <= s.length && b <= e)) indexOutOfBounds(`begin ${b}, end ${e}, length ${s.length}`);
+      return s.slice(b, e);
+    },
+    concat: (s, [other]) => s + str(other),
+    replace: (s, [target, replacement]) => javaReplaceLiteral(s, str(target), str(replacement)),
+    replaceAll: (s, [regex, replacement]) => javaReplaceAll(s, str(regex), str(replacement)),
+    replaceFirst: (s, [regex, replacement]) => javaReplaceFirst(s, str(regex), str(replacement)),
+    matches: (s, [regex]) => javaMatches(s, str(regex)),
+    split: (s, [regex, limit]) => javaSplit(s, str(regex), limit === undefined ? 0 : Number(limit)),
+  } satisfies Record<string, (s: string, args: Value[]) => Value>),
+);
+
+/**
+ * Commons Lang's `StringEscapeUtils.escapeJavaScript`, which `$util.escapeJavaScript` is: `'` `"` `\` `/` and control
+ * characters escaped, and everything outside printable ASCII as `\uXXXX` (upper-case hex, per UTF-16 unit).
+ *
+ * @example
+ * escapeJavaScript("it's é"); // "it\\'s \\u00E9"
+ */
+export function escapeJavaScript(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const code = s.charCodeAt(i);
+    if (code > 0x7f || (code < 0x20 && !SHORT_ESCAPES[ch])) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += SHORT_ESCAPES[ch] ?? ch;
+  }
+  return out;
+}
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '\b': '\\b',
+  '\n': '\\n',
+  '\t': '\\t',
+  '\f': '\\f',
+  '\r': '\\r',
+  "'": "\\'",
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+};
 
 function assign(chain: Segment[], value: Value, scope: VtlScope): void {
   let current: Record<string, Value> = scope;

@@ -87,6 +87,16 @@ describe('gateway errors over HTTP', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('keeps a BAD_REQUEST_BODY body valid JSON when the validation error quotes an apostrophe', async () => {
+    // Arrange: a property name with an apostrophe ends up in the validation message
+    const body = JSON.stringify({ name: 'Ann', "it's": 1 });
+    // Act
+    const res = await request(`${h.url}/validated?mode=x`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    // Assert
+    expect(res.status).toBe(422);
+    expect(res.json().details).toBe('[object instance has properties which are not allowed by the schema: ["it\'s"]]');
+  });
+
   it('rejects unparseable JSON as an invalid body and passes a valid one to the function', async () => {
     const bad = await request(`${h.url}/validated?mode=x`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(422);
