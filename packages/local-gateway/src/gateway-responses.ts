@@ -1,7 +1,6 @@
 /**
  * Errors the gateway itself answers with (never the function), rendered through the API's gateway responses exactly
- * as configured: a specific type first, else DEFAULT_4XX / DEFAULT_5XX, else API Gateway's built-in default
- * `{"message":$context.error.messageString}`.
+ * as configured: a specific type first, else DEFAULT_4XX / DEFAULT_5XX, else API Gateway's built-in body.
  */
 import { renderMappingTemplate, type TemplateRequest } from './mapping-template';
 import type { GatewayResponseDef, RestApiDef } from './terraform-stack';
@@ -77,6 +76,14 @@ export const integrationTimeout = () => new GatewayError('INTEGRATION_TIMEOUT', 
 /** Lambda threw, timed out, or returned a malformed result: API Gateway answers 502 through DEFAULT_5XX. */
 export const lambdaFailure = () => new GatewayError('DEFAULT_5XX', 'Internal server error', 502);
 
+/**
+ * Response types API Gateway raises while the method runs (validation, the integration). With no gateway response
+ * template of their own, AWS writes them as `{"message": "…"}`, with a space after the colon; the ones raised before
+ * (routing, API keys, throttling, quota, payload size) come out of its default template
+ * `{"message":$context.error.messageString}`, without one. Clients that compare bodies byte for byte see the difference.
+ */
+const METHOD_PHASE_TYPES = new Set(['BAD_REQUEST_BODY', 'BAD_REQUEST_PARAMETERS', 'INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT', 'DEFAULT_5XX']);
+
 export interface RenderedResponse {
   statusCode: number;
   headers: Array<[string, string]>;
@@ -97,11 +104,11 @@ export function renderGatewayError(
 ): RenderedResponse {
   const requestHeaders = request?.headers ?? {};
   const configured = gatewayResponses?.get(error.responseType);
-  const fallback = gatewayResponses?.get(error.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+  const fallback = configured ? undefined : gatewayResponses?.get(error.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
   const chosen: GatewayResponseDef | undefined = configured ?? fallback;
-  // DEFAULT_4XX/5XX lend templates and headers, not their status: a throttled request stays a 429.
-  const statusCode = configured?.statusCode ?? error.statusCode;
-  const template = chosen?.responseTemplates['application/json'] ?? firstValue(chosen?.responseTemplates) ?? '{"message":$context.error.messageString}';
+  // A status code on DEFAULT_4XX/5XX changes every 4XX/5XX response that has no response of its own (AWS docs).
+  const statusCode = chosen?.statusCode ?? error.statusCode;
+  const template = chosen?.responseTemplates['application/json'] ?? firstValue(chosen?.responseTemplates);
   const context: Record<string, string> = {
     ...vars,
     'error.message': error.message,
@@ -118,6 +125,10 @@ export function renderGatewayError(
     const existing = headers.findIndex(([n]) => n.toLowerCase() === name.toLowerCase());
     if (existing >= 0) headers.splice(existing, 1);
     headers.push([name, rendered]);
+  }
+  if (template === undefined) {
+    const body = METHOD_PHASE_TYPES.has(error.responseType) ? `{"message": ${context['error.messageString']}}` : `{"message":${context['error.messageString']}}`;
+    return { statusCode, headers, body };
   }
   const rendered = renderMappingTemplate(template, context, request);
   for (const [name, value] of Object.entries(rendered.override.headers)) headers.push([name, value]);

@@ -49,12 +49,13 @@ export function createRequestValidator(api: RestApiDef): (method: MethodDef, inp
         const match = /^method\.request\.(querystring|header|path|multivaluequerystring|multivalueheader)\.(.+)$/.exec(parameter);
         if (!match) continue;
         const [, where, name] = match as unknown as [string, string, string];
-        const present = where.endsWith('querystring')
-          ? name in input.query
+        const value = where.endsWith('querystring')
+          ? input.query[name]
           : where === 'path'
-            ? name in input.pathParameters
-            : Object.keys(input.headers).some((k) => k.toLowerCase() === name.toLowerCase());
-        if (!present) missing.push(name);
+            ? input.pathParameters[name]
+            : Object.entries(input.headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+        // "Included and not blank": `?q=` is as missing as no q at all.
+        if (value === undefined || value.trim() === '') missing.push(name);
       }
       if (missing.length > 0) {
         const message = `Missing required request parameters: [${missing.join(', ')}]`;
@@ -62,9 +63,10 @@ export function createRequestValidator(api: RestApiDef): (method: MethodDef, inp
       }
     }
     if (validator.validateBody) {
-      const mediaType = input.contentType?.split(';')[0]?.trim().toLowerCase() ?? 'application/json';
-      const modelName =
-        method.requestModels[mediaType] ?? method.requestModels.$default ?? method.requestModels['application/json'];
+      // No Content-Type is taken as application/json; a content type without a model (and no $default) is not
+      // validated at all, as on AWS.
+      const mediaType = input.contentType?.split(';')[0]?.trim().toLowerCase() || 'application/json';
+      const modelName = method.requestModels[mediaType] ?? method.requestModels.$default;
       if (!modelName) return;
       const validate = modelValidator(modelName);
       if (!validate) return;

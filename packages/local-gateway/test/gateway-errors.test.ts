@@ -59,7 +59,7 @@ describe('gateway errors over HTTP', () => {
   it('answers 400 with the missing parameter names when a validator checks parameters', async () => {
     const res = await request(`${h.url}/search?limit=3`);
     expect(res.status).toBe(400);
-    expect(res.text).toBe('{"message":"Missing required request parameters: [q]"}');
+    expect(res.text).toBe('{"message": "Missing required request parameters: [q]"}');
     expect(res.headers.get('x-amzn-errortype')).toBe('BadRequestException');
     const ok = await request(`${h.url}/search?q=al`);
     expect(ok.status).toBe(200);
@@ -125,7 +125,7 @@ describe('gateway errors over HTTP', () => {
   it('turns a thrown error into 502 Internal server error', async () => {
     const res = await request(`${h.url}/fail`);
     expect(res.status).toBe(502);
-    expect(res.text).toBe('{"message":"Internal server error"}');
+    expect(res.text).toBe('{"message": "Internal server error"}');
     expect(res.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
     expect(h.logs.some((l) => /GET \/test\/fail 502 .*TypeError: boom/.test(l))).toBe(true);
   });
@@ -143,5 +143,94 @@ describe('gateway errors over HTTP', () => {
     await request(`${h.url}/echo/7`);
     const line = h.logs.slice(before).join('\n');
     expect(line).toMatch(/^GET \/test\/echo\/7 200 \d+ms/);
+  });
+});
+
+describe('gateway responses as configured', () => {
+  type Json = Record<string, any>;
+  const withResponses = (edit: (responses: Json) => void) => (json: Json) => edit(json.resource.aws_api_gateway_gateway_response);
+  const apiId = '${aws_api_gateway_rest_api.api_restapi_A1B2.id}';
+
+  it("answers a failed body validation with API Gateway's own body and DEFAULT_4XX's headers when BAD_REQUEST_BODY has no response", async () => {
+    // Arrange
+    const h = await startTestGateway({}, withResponses((r) => delete r.bad_body));
+    try {
+      // Act
+      const res = await request(`${h.url}/validated?mode=x`, { method: 'POST', body: '{"extra":1}', headers: { 'content-type': 'application/json' } });
+      // Assert: byte for byte, with the space API Gateway puts there
+      expect(res.status).toBe(400);
+      expect(res.text).toBe('{"message": "Invalid request body"}');
+      expect(res.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('lets a status code on DEFAULT_4XX change every 4XX response without one of its own', async () => {
+    const h = await startTestGateway({}, withResponses((r) => (r.default_4xx.status_code = '418')));
+    try {
+      const unknown = await request(`${h.url}/nope`);
+      const badBody = await request(`${h.url}/validated?mode=x`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      expect(unknown.status).toBe(418);
+      expect(unknown.text).toBe('{"message":"Missing Authentication Token"}');
+      // BAD_REQUEST_BODY has its own response (422): DEFAULT_4XX's status does not reach it.
+      expect(badBody.status).toBe(422);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("renders DEFAULT_5XX's template and headers for a failing function (502) and an integration timeout (504)", async () => {
+    const h = await startTestGateway(
+      { integrationTimeoutMs: 200 },
+      withResponses((r) => {
+        r.default_5xx = {
+          rest_api_id: apiId,
+          response_type: 'DEFAULT_5XX',
+          response_parameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example'" },
+          response_templates: { 'application/json': '{"error":$context.error.messageString,"requestId":"$context.requestId"}' },
+        };
+      }),
+    );
+    try {
+      const failed = await request(`${h.url}/fail`);
+      const timedOut = await request(`${h.url}/slow?ms=600`);
+      expect(failed.status).toBe(502);
+      expect(failed.json()).toEqual({ error: 'Internal server error', requestId: failed.headers.get('x-amzn-requestid') });
+      expect(failed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(timedOut.status).toBe(504);
+      expect(timedOut.json().error).toBe('Endpoint request timed out');
+      expect(timedOut.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('request validators', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startTestGateway();
+  });
+  afterAll(() => h.close());
+
+  it.each(['?q=', '?q=%20%20', '?limit=2&q'])('treats a blank required parameter as missing (%s)', async (query) => {
+    const res = await request(`${h.url}/search${query}`);
+    expect(res.status).toBe(400);
+    expect(res.text).toBe('{"message": "Missing required request parameters: [q]"}');
+  });
+
+  it('does not validate a body whose content type has no model', async () => {
+    // Act: text/plain, where the method only has an application/json model
+    const res = await request(`${h.url}/validated?mode=x`, { method: 'POST', body: 'not json', headers: { 'content-type': 'text/plain' } });
+    // Assert: reaches the function
+    expect(res.status).toBe(200);
+    expect(res.json().event.body).toBe('not json');
+  });
+
+  it('validates a body sent without a Content-Type against the application/json model', async () => {
+    const res = await request(`${h.url}/validated?mode=x`, { method: 'POST', body: Buffer.from('{"extra":1}') });
+    expect(res.status).toBe(422);
   });
 });

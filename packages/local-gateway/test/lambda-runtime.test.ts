@@ -72,7 +72,7 @@ describe('Lambda runtime emulation', () => {
   it("enforces the function's own timeout with 502 and a fresh cold start next time", async () => {
     const res = await request(`${h.url}/slow?ms=1500`); // timeout: 1 s in the stack
     expect(res.status).toBe(502);
-    expect(res.text).toBe('{"message":"Internal server error"}');
+    expect(res.text).toBe('{"message": "Internal server error"}');
     expect(h.functionOutput.join('')).toContain('Task timed out after 1.00 seconds');
     const next = await request(`${h.url}/slow?ms=1`);
     expect(next.status).toBe(200);
@@ -83,7 +83,7 @@ describe('Lambda runtime emulation', () => {
     try {
       const res = await request(`${quick.url}/slow?ms=600`);
       expect(res.status).toBe(504);
-      expect(res.text).toBe('{"message":"Endpoint request timed out"}');
+      expect(res.text).toBe('{"message": "Endpoint request timed out"}');
       expect(res.headers.get('x-amzn-errortype')).toBeTruthy();
     } finally {
       await quick.close();

@@ -12,7 +12,7 @@ describe('Lambda proxy results, checked as the gateway checks them', () => {
     async (kind) => {
       const res = await request(`${h.url}/result?kind=${kind}`);
       expect(res.status).toBe(502);
-      expect(res.text).toBe('{"message":"Internal server error"}');
+      expect(res.text).toBe('{"message": "Internal server error"}');
       expect(res.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
     },
   );
