@@ -175,17 +175,11 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
   const apiKeys: ApiKeyInfo[] = [...bindings.values()].map(({ key }) => ({ name: key.name, id: key.id, value: key.value, generated: key.generated }));
 
   // Everything that depends only on the stack is worked out once per method, not on every request.
-  const stageBuckets = new Map<string, TokenBucket | null>();
-  const stageBucket = (methodPath: string, settings: MethodSettingDef | undefined): TokenBucket | null => {
-    if (!stageBuckets.has(methodPath)) {
-      const rate = settings?.throttlingRateLimit;
-      // -1 means "no limit" in method settings.
-      stageBuckets.set(
-        methodPath,
-        rate === undefined || rate < 0 ? null : new TokenBucket({ rateLimit: rate, burstLimit: settings?.throttlingBurstLimit }, clock),
-      );
-    }
-    return stageBuckets.get(methodPath)!;
+  // Stage throttling is per method ("default per-method limits"): `*/*` gives every method a bucket of its own with
+  // those limits, a method's own settings replace them. -1 means "no limit" in method settings.
+  const stageBucket = (settings: MethodSettingDef | undefined): TokenBucket | null => {
+    const rate = settings?.throttlingRateLimit;
+    return rate === undefined || rate < 0 ? null : new TokenBucket({ rateLimit: rate, burstLimit: settings?.throttlingBurstLimit }, clock);
   };
   const plans = new Map<MethodDef, MethodPlan>();
   const planOf = (resource: ResourceDef, method: MethodDef): MethodPlan => {
@@ -198,7 +192,7 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     const integration = method.integration;
     plan = {
       clientThrottleKey: `${resource.path}/${method.httpMethod}`,
-      stageBucket: specific?.throttlingRateLimit !== undefined ? stageBucket(methodPath, specific) : stageBucket('*/*', star),
+      stageBucket: stageBucket(specific?.throttlingRateLimit !== undefined ? specific : star),
       // Stage cache: only with a provisioned cache cluster and caching on for this method ("*/*" covers GET only).
       cachingSpecific: stage.cacheClusterEnabled ? specific?.cachingEnabled : false,
       cachingStar: stage.cacheClusterEnabled ? star?.cachingEnabled === true : false,

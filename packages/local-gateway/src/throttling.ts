@@ -22,7 +22,9 @@ export class TokenBucket {
   constructor(limits: ThrottleDef, private readonly clock: Clock) {
     // A rate without a burst still lets one request through at a time, as AWS does with burst 0 → rate-only limits.
     this.rate = limits.rateLimit ?? Number.POSITIVE_INFINITY;
-    this.capacity = Math.max(1, limits.burstLimit ?? Math.ceil(this.rate === Number.POSITIVE_INFINITY ? 1 : this.rate));
+    // -1 is how method settings say "not set".
+    const burst = limits.burstLimit !== undefined && limits.burstLimit >= 0 ? limits.burstLimit : undefined;
+    this.capacity = Math.max(1, burst ?? Math.ceil(this.rate === Number.POSITIVE_INFINITY ? 1 : this.rate));
     this.tokens = this.capacity;
     this.last = clock.now();
   }

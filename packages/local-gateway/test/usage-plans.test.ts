@@ -58,6 +58,43 @@ describe('usage plans and stage throttling, on a manual clock', () => {
   });
 });
 
+describe('stage throttling settings', () => {
+  it('reads a burst limit of -1 as unset, not as a bucket of one', async () => {
+    // Arrange: rate 3/s, burst "not set"
+    const h = await startTestGateway({}, (json: Record<string, any>) => {
+      json.resource.aws_api_gateway_method_settings.throttled.settings = { throttling_rate_limit: 3, throttling_burst_limit: -1 };
+    });
+    try {
+      // Act
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await request(`${h.url}/throttled`)).status);
+      // Assert: a bucket of one second's worth
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('stage default method throttling', () => {
+  it('gives every method its own bucket with the */* limits', async () => {
+    // Arrange: */* allows one request per second, burst 1
+    const h = await startTestGateway({}, (json: Record<string, any>) => {
+      json.resource.aws_api_gateway_method_settings.all.settings = { throttling_rate_limit: 1, throttling_burst_limit: 1 };
+    });
+    try {
+      // Act
+      const echo = await request(`${h.url}/echo`);
+      const mock = await request(`${h.url}/mock`);
+      const echoAgain = await request(`${h.url}/echo`);
+      // Assert: /mock has its own bucket; /echo's is spent
+      expect([echo.status, mock.status, echoAgain.status]).toEqual([200, 200, 429]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('quota periods', () => {
   const at = Date.UTC(2026, 10, 24, 17, 0, 0); // a Tuesday
   it.each([
