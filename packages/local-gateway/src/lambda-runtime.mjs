@@ -57,14 +57,41 @@ try {
   parentPort?.postMessage({ type: 'init-error', error: serialized });
 }
 
+/**
+ * What to do once the event loop has nothing left to run, as Lambda's Node.js runtime does: send a callback's result
+ * (while `callbackWaitsForEmptyEventLoop`), or end an invocation whose handler neither returned a promise nor called
+ * back with a `null` result. Only set while such an invocation is open.
+ * @type {(() => void) | undefined}
+ */
+let onEmptyLoop;
+process.on('beforeExit', () => {
+  const run = onEmptyLoop;
+  onEmptyLoop = undefined;
+  // The port is what keeps an idle environment alive; take it back before anything else.
+  parentPort?.ref();
+  run?.();
+});
+
+/** @param {() => void} run */
+function whenLoopEmpties(run) {
+  onEmptyLoop = run;
+  // Let the loop drain: with the port unreferenced, 'beforeExit' fires once only the function's own work is gone.
+  parentPort?.unref();
+}
+
 parentPort?.on('message', (/** @type {{ type: string, id: number, event: unknown, deadline: number, awsRequestId: string }} */ msg) => {
   if (msg.type !== 'invoke' || !handler) return;
   currentRequestId = msg.awsRequestId;
+  onEmptyLoop = undefined;
   let settled = false;
   /** @param {unknown} error @param {unknown} [result] */
   const finish = (error, result) => {
     if (settled) return;
     settled = true;
+    if (onEmptyLoop) {
+      onEmptyLoop = undefined;
+      parentPort?.ref();
+    }
     if (error !== undefined && error !== null) {
       parentPort?.postMessage({ type: 'error', id: msg.id, error: serializeError(error) });
       return;
@@ -92,10 +119,25 @@ parentPort?.on('message', (/** @type {{ type: string, id: number, event: unknown
     succeed: (/** @type {unknown} */ result) => finish(null, result),
     fail: (/** @type {unknown} */ error) => finish(error ?? new Error('handled')),
   };
+  /**
+   * The handler's third argument. An error goes back at once; a result, while `callbackWaitsForEmptyEventLoop` is
+   * true (the default), only when the event loop is empty — a pending timer or open socket holds the response, as on
+   * Lambda. `context.done/succeed/fail` and a returned promise answer at once.
+   * @param {unknown} error @param {unknown} [result]
+   */
+  const callback = (error, result) => {
+    if (settled) return;
+    if (error !== undefined && error !== null) finish(error);
+    else if (context.callbackWaitsForEmptyEventLoop) whenLoopEmpties(() => finish(null, result));
+    else finish(null, result);
+  };
   try {
-    const returned = /** @type {Function} */ (handler)(msg.event, context, finish);
+    const returned = /** @type {Function} */ (handler)(msg.event, context, callback);
     if (returned && typeof returned.then === 'function') {
       returned.then((/** @type {unknown} */ value) => finish(null, value), (/** @type {unknown} */ error) => finish(error ?? new Error('rejected')));
+    } else if (!settled && !onEmptyLoop) {
+      // Neither a promise nor (yet) a callback: the invocation ends with null when nothing is left to run.
+      whenLoopEmpties(() => finish(null, undefined));
     }
   } catch (error) {
     finish(error);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lambdaHeapLimits } from '../src/lambda-pool';
 import { FUNCTION_OVERRIDES } from './fixtures/test-stack';
+import type { GatewayOptions } from '../src/index';
 import { request, startTestGateway, type Harness } from './helpers';
 
 const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
@@ -69,15 +70,6 @@ describe('Lambda runtime emulation', () => {
     expect(totalMs).toBeLessThan(1_700); // serial would be ≥ 1.8 s
   });
 
-  it("enforces the function's own timeout with 502 and a fresh cold start next time", async () => {
-    const res = await request(`${h.url}/slow?ms=1500`); // timeout: 1 s in the stack
-    expect(res.status).toBe(502);
-    expect(res.text).toBe('{"message": "Internal server error"}');
-    expect(h.functionOutput.join('')).toContain('Task timed out after 1.00 seconds');
-    const next = await request(`${h.url}/slow?ms=1`);
-    expect(next.status).toBe(200);
-  });
-
   it('answers 504 Endpoint request timed out past the integration timeout', async () => {
     const quick = await startTestGateway({ integrationTimeoutMs: 200 });
     try {
@@ -120,6 +112,114 @@ describe('Lambda runtime emulation', () => {
       expect(limitMb).toBeLessThanOrEqual(128 * 1.15);
     } finally {
       await sized.close();
+    }
+  });
+});
+
+/** Starts the test gateway with `source` as portico-slow's code (timeout 1 s, 128 MB), one environment. */
+async function withHandler(source: string, options: Partial<GatewayOptions> = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-handler-'));
+  const file = join(dir, 'handler.mjs');
+  writeFileSync(file, source);
+  return startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': file }, concurrency: 1, ...options });
+}
+
+describe('handler styles, as the Node.js runtime runs them', () => {
+  it('holds a callback result until the event loop is empty, while callbackWaitsForEmptyEventLoop is true', async () => {
+    // Arrange: a timer still pending when the callback is called
+    const h = await withHandler(
+      "export const handler = (e, c, cb) => { setTimeout(() => {}, 400); cb(null, { statusCode: 200, body: String(c.callbackWaitsForEmptyEventLoop) }); };",
+    );
+    try {
+      // Act
+      const started = Date.now();
+      const res = await request(`${h.url}/slow`);
+      // Assert
+      expect(res.text).toBe('true');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers at once when the handler sets callbackWaitsForEmptyEventLoop to false', async () => {
+    const h = await withHandler(
+      "export const handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 5000); cb(null, { statusCode: 200, body: 'quick' }); };",
+    );
+    try {
+      const res = await request(`${h.url}/slow`);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('quick');
+      // Not the function's 1 s timeout: the pending timers did not hold the answer.
+      expect(h.logs.find((l) => l.startsWith('GET /test/slow'))).not.toMatch(/timed out/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers at once for context.succeed and for an error passed to the callback', async () => {
+    const h = await withHandler(
+      "export const handler = (e, c, cb) => { setTimeout(() => {}, 5000); if (e.queryStringParameters?.fail) cb(new Error('nope')); else c.succeed({ statusCode: 201, body: 'ok' }); };",
+    );
+    try {
+      const succeeded = await request(`${h.url}/slow`);
+      const failed = await request(`${h.url}/slow?fail=1`);
+      expect(succeeded.status).toBe(201);
+      expect(failed.status).toBe(502);
+      expect(h.logs.join('\n')).toMatch(/GET \/test\/slow 502 .*Error: nope/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('ends a handler that neither returns a promise nor calls back with a null result (502), not a timeout', async () => {
+    const h = await withHandler("export const handler = () => ({ statusCode: 200, body: 'returned, not called back' });");
+    try {
+      const res = await request(`${h.url}/slow`);
+      expect(res.status).toBe(502);
+      const line = h.logs.find((l) => l.startsWith('GET /test/slow'))!;
+      expect(line).toMatch(/Malformed Lambda proxy response/);
+      expect(line).not.toMatch(/timed out/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('runs a CommonJS handler (with require) and turns what it throws into 502', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-cjs-'));
+    const cjs = join(dir, 'handler.cjs');
+    writeFileSync(cjs, "exports.handler = async (e) => { if (e.queryStringParameters) throw new RangeError('from cjs'); return { statusCode: 200, body: typeof require }; };");
+    const h = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': cjs } });
+    try {
+      expect((await request(`${h.url}/slow`)).text).toBe('function');
+      expect((await request(`${h.url}/slow?x=1`)).status).toBe(502);
+      expect(h.logs.join('\n')).toMatch(/RangeError: from cjs/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("the function's own timeout", () => {
+  it('answers 502, terminates the environment and gives the next request a fresh cold start', async () => {
+    // Arrange: one environment, so the next request cannot land on another warm one
+    const h = await startTestGateway({ concurrency: 1, integrationTimeoutMs: 5_000 });
+    try {
+      await request(`${h.url}/slow?ms=1`); // cold
+      await request(`${h.url}/slow?ms=1`); // warm
+      // Act
+      const timedOut = await request(`${h.url}/slow?ms=1500`); // the function's timeout is 1 s
+      const next = await request(`${h.url}/slow?ms=1`);
+      // Assert
+      expect(timedOut.status).toBe(502);
+      expect(timedOut.text).toBe('{"message": "Internal server error"}');
+      expect(next.status).toBe(200);
+      const lines = h.logs.filter((l) => l.startsWith('GET /test/slow'));
+      expect(lines.map((l) => /cold start/.test(l))).toEqual([true, false, false, true]);
+      expect(lines[2]).toMatch(/function timed out after 1s/);
+      expect(h.functionOutput.join('')).toContain('Task timed out after 1.00 seconds');
+    } finally {
+      await h.close();
     }
   });
 });
