@@ -137,6 +137,12 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
   const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   const integrationLimit = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
+  for (const name of Object.keys(options.functions ?? {})) {
+    if (!stack.functions.has(name)) {
+      const known = [...stack.functions.keys()].join(', ') || 'none';
+      throw new Error(`function override "${name}": the stack has no aws_lambda_function with that function_name (it has: ${known})`);
+    }
+  }
   const pools = new Map<string, FunctionPool>();
   for (const resource of api.resources.values()) {
     for (const method of resource.methods.values()) {

@@ -214,7 +214,16 @@ export function loadStack(json: Json, options: LoadStackOptions = {}): Stack {
   const resolver = new Resolver(blocks, json, region, accountId);
 
   const all = (type: string): Array<{ address: string; config: Json }> =>
-    Object.entries(blocks[type] ?? {}).map(([name, config]) => ({ address: `${type}.${name}`, config }));
+    Object.entries(blocks[type] ?? {}).map(([name, config]) => {
+      const address = `${type}.${name}`;
+      // Terraform expands these at plan time; reading the block as one resource would serve something else.
+      for (const meta of ['count', 'for_each'] as const) {
+        if (config[meta] !== undefined) {
+          throw new UnsupportedStackError(address, `"${meta}" is not evaluated by the local gateway; declare each resource on its own`);
+        }
+      }
+      return { address, config };
+    });
   const str = (address: string, config: Json, key: string, fallback?: string): string => {
     const value = resolver.resolve(config[key]);
     if (value === undefined || value === null) {

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { findRepoRoot } from '../src/dev';
 import { FUNCTION_OVERRIDES, writeTestStack } from './fixtures/test-stack';
 
@@ -23,6 +25,73 @@ function run(args: string[]) {
   return { child, output: () => output, exited };
 }
 
+/** Resolves to the stage URL the CLI prints once it listens. */
+function servedUrl(cli: ReturnType<typeof run>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(cli.output())), 20_000);
+    cli.child.stdout.on('data', () => {
+      const match = /at (http:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(cli.output());
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+}
+
+/**
+ * A REST API written by hand as Terraform JSON, the way a non-cdktf project would: no cdktf metadata, a variable with
+ * a default, an interpolated Lambda URI, the stage named on the deployment, a MOCK method on the root.
+ */
+function writeHandWrittenStack(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-foreign-'));
+  const code = "exports.handler = async (e) => ({ statusCode: 200, body: `hi ${e.pathParameters.name} from ${process.env.AWS_REGION}` });";
+  writeFileSync(join(dir, 'hello.zip'), zipSync({ 'index.js': new TextEncoder().encode(code) }));
+  const api = '${aws_api_gateway_rest_api.api.id}';
+  const stack = {
+    variable: { fn_name: { type: 'string', default: 'hello-fn' } },
+    provider: { aws: { region: 'eu-central-1' } },
+    resource: {
+      aws_lambda_function: {
+        hello: { function_name: '${var.fn_name}', handler: 'index.handler', runtime: 'nodejs20.x', filename: 'hello.zip', role: 'arn:aws:iam::1:role/x' },
+      },
+      aws_api_gateway_rest_api: { api: { name: 'foreign' } },
+      aws_api_gateway_resource: {
+        greet: { rest_api_id: api, parent_id: '${aws_api_gateway_rest_api.api.root_resource_id}', path_part: 'greet' },
+        name: { rest_api_id: api, parent_id: '${aws_api_gateway_resource.greet.id}', path_part: '{name}' },
+      },
+      aws_api_gateway_method: {
+        greet_name: { rest_api_id: api, resource_id: '${aws_api_gateway_resource.name.id}', http_method: 'GET', authorization: 'NONE' },
+        root: { rest_api_id: api, resource_id: '${aws_api_gateway_rest_api.api.root_resource_id}', http_method: 'GET', authorization: 'NONE' },
+      },
+      aws_api_gateway_integration: {
+        greet_name: {
+          rest_api_id: api,
+          resource_id: '${aws_api_gateway_resource.name.id}',
+          http_method: '${aws_api_gateway_method.greet_name.http_method}',
+          type: 'AWS_PROXY',
+          integration_http_method: 'POST',
+          uri: 'arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/${aws_lambda_function.hello.arn}/invocations',
+        },
+        root: {
+          rest_api_id: api,
+          resource_id: '${aws_api_gateway_rest_api.api.root_resource_id}',
+          http_method: 'GET',
+          type: 'MOCK',
+          request_templates: { 'application/json': '{"statusCode": 200}' },
+        },
+      },
+      aws_api_gateway_integration_response: {
+        root: { rest_api_id: api, resource_id: '${aws_api_gateway_rest_api.api.root_resource_id}', http_method: 'GET', status_code: '200', response_templates: { 'application/json': '{"ok":true}' } },
+      },
+      aws_api_gateway_deployment: { v1: { rest_api_id: api, stage_name: 'v1', depends_on: ['aws_api_gateway_integration.greet_name'] } },
+    },
+  };
+  const file = join(dir, 'main.tf.json');
+  writeFileSync(file, JSON.stringify(stack));
+  return file;
+}
+
 describe('portico-gateway CLI', () => {
   jest.setTimeout(30_000);
 
@@ -32,16 +101,7 @@ describe('portico-gateway CLI', () => {
     const overrides = Object.entries(FUNCTION_OVERRIDES).flatMap(([name, path]) => ['--function', `${name}=${path}`]);
     const cli = run(['--stack', file, '--stage', 'test', '--port', '0', '--host', '127.0.0.1', '--no-watch', '--env', 'LOCAL_OVERRIDE=cli', ...overrides]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(cli.output())), 20_000);
-        cli.child.stdout.on('data', () => {
-          const match = /at (http:\/\/127\.0\.0\.1:\d+\/test)/.exec(cli.output());
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-      });
+      const url = await servedUrl(cli);
       // Act
       const res = await fetch(`${url}/echo`);
       const body = (await res.json()) as { env: Record<string, string> };
@@ -58,13 +118,65 @@ describe('portico-gateway CLI', () => {
     expect(await cli.exited).toBe(0);
   });
 
-  it('refuses a stack it cannot emulate, naming the resource, with exit code 1', async () => {
-    const { file } = writeTestStack((json: any) => {
-      json.resource.aws_api_gateway_method.echo_id_get.authorization = 'COGNITO_USER_POOLS';
-    });
+  it('serves a hand-written Terraform JSON stack, not only cdktf output', async () => {
+    // Arrange
+    const cli = run(['--stack', writeHandWrittenStack(), '--stage', 'v1', '--port', '0', '--no-watch']);
+    try {
+      const url = await servedUrl(cli);
+      // Act
+      const greeting = await fetch(`${url}/greet/ann`);
+      const root = await fetch(`${url}/`);
+      // Assert
+      expect(url).toMatch(/\/v1$/);
+      expect(await greeting.text()).toBe('hi ann from eu-central-1');
+      expect(await root.json()).toEqual({ ok: true });
+    } finally {
+      cli.child.kill('SIGINT');
+    }
+    expect(await cli.exited).toBe(0);
+  });
+
+  it.each([
+    [
+      'a Cognito authorizer on a method',
+      (json: any) => (json.resource.aws_api_gateway_method.echo_id_get.authorization = 'COGNITO_USER_POOLS'),
+      'aws_api_gateway_method.echo_id_get: authorization "COGNITO_USER_POOLS" is not emulated',
+    ],
+    [
+      'a Lambda authorizer',
+      (json: any) => (json.resource.aws_api_gateway_authorizer = { token: { name: 'token', rest_api_id: 'x', type: 'TOKEN' } }),
+      'aws_api_gateway_authorizer.token: authorizers are not emulated',
+    ],
+    [
+      'an HTTP proxy integration',
+      (json: any) => Object.assign(json.resource.aws_api_gateway_integration.echo_id_get, { type: 'HTTP_PROXY', uri: 'https://example.com/{id}' }),
+      'aws_api_gateway_integration.echo_id_get: integration type "HTTP_PROXY" is not emulated; only AWS_PROXY (Lambda) and MOCK are',
+    ],
+    [
+      'a non-proxy AWS integration',
+      (json: any) => (json.resource.aws_api_gateway_integration.echo_id_get.type = 'AWS'),
+      'aws_api_gateway_integration.echo_id_get: integration type "AWS" is not emulated',
+    ],
+  ])('refuses %s, naming the resource, with exit code 1', async (_label, mutate, message) => {
+    // Arrange
+    const { file } = writeTestStack(mutate);
+    // Act
     const cli = run(['--stack', file, '--stage', 'test', '--port', '0']);
+    // Assert
     expect(await cli.exited).toBe(1);
-    expect(cli.output()).toContain('aws_api_gateway_method.echo_id_get: authorization "COGNITO_USER_POOLS" is not emulated');
+    const lines = cli.output().trim().split('\n');
+    expect(lines).toHaveLength(1); // one line naming the resource, no stack trace
+    expect(lines[0]!.slice(0, 'portico-gateway: '.length + message.length)).toBe(`portico-gateway: ${message}`);
+  });
+
+  it('exits 1 naming the known stages for an unknown stage, and the known functions for an unknown --function', async () => {
+    const { file } = writeTestStack();
+    const stage = run(['--stack', file, '--stage', 'nope', '--port', '0']);
+    const fn = run(['--stack', file, '--stage', 'test', '--port', '0', '--function', 'portico-ech0=/tmp/x.js']);
+    expect(await stage.exited).toBe(1);
+    expect(stage.output()).toContain('No REST API with stage "nope" in the stack (found: portico-test-api/test)');
+    expect(await fn.exited).toBe(1);
+    expect(fn.output()).toContain('function override "portico-ech0": the stack has no aws_lambda_function with that function_name (it has: portico-echo,');
   });
 
   it('prints usage and exits 2 without --stack', async () => {

@@ -72,6 +72,26 @@ describe('loading a Terraform JSON stack', () => {
       (j: Json) => (j.resource.aws_api_gateway_rest_api.api_restapi_A1B2.body = '{}'),
       /api_restapi_A1B2: APIs defined by an OpenAPI "body"/,
     ],
+    [
+      'an API key source of AUTHORIZER',
+      (j: Json) => (j.resource.aws_api_gateway_rest_api.api_restapi_A1B2.api_key_source = 'AUTHORIZER'),
+      /api_restapi_A1B2: api_key_source "AUTHORIZER" needs an authorizer/,
+    ],
+    [
+      'a resource with count',
+      (j: Json) => (j.resource.aws_api_gateway_resource.echo.count = '${var.enabled ? 1 : 0}'),
+      /aws_api_gateway_resource\.echo: "count" is not evaluated/,
+    ],
+    [
+      'a function with for_each',
+      (j: Json) => (j.resource.aws_lambda_function.echo_fn.for_each = { a: 1 }),
+      /aws_lambda_function\.echo_fn: "for_each" is not evaluated/,
+    ],
+    [
+      'an attribute only known after apply',
+      (j: Json) => (j.resource.aws_lambda_function.echo_fn.function_name = '${data.aws_ssm_parameter.name.value}'),
+      /aws_lambda_function\.echo_fn: cannot resolve function_name/,
+    ],
   ])('refuses %s, naming the resource', (_label, mutate, message) => {
     expect(() => load(mutate)).toThrow(UnsupportedStackError);
     expect(() => load(mutate)).toThrow(message);
