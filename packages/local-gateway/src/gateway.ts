@@ -39,6 +39,8 @@ import { QuotaCounter, TokenBucket } from './throttling';
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway's default integration timeout. */
 export const INTEGRATION_TIMEOUT_MS = 29_000;
+/** How long a function's code file must stay unchanged before hot reload picks it up. */
+const RELOAD_QUIET_MS = 25;
 
 export interface GatewayOptions {
   /** Stage to serve, e.g. `dev`. */
@@ -566,7 +568,9 @@ function watchCode(pool: FunctionPool, name: string, log: (line: string) => void
   const watcher = watch(dirname(target), (_event, filename) => {
     if (filename && filename !== basename(target) && !filename.startsWith(basename(target).replace(/\.[^.]+$/, ''))) return;
     clearTimeout(timer);
-    timer = setTimeout(() => reload(0), 100);
+    // Bundlers write a build as a few files in quick succession (source map, bundle, zip): wait for a short quiet
+    // spell, then reload once. Short, because this wait is part of every save-to-served round trip.
+    timer = setTimeout(() => reload(0), RELOAD_QUIET_MS);
   });
   watcher.unref();
   return watcher;
