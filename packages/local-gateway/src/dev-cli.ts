@@ -1,6 +1,6 @@
 /**
- * Entry point of `pnpm dev`: PORT, HOST, STAGE, PORTICO_DATA_DIR and PORTICO_DEV_DIR override the defaults
- * (3000, 127.0.0.1, dev, <repo>/.portico/dynamodb, <repo>/.portico/dev). Ctrl-C stops the gateway, the build watcher and dynalite, in that order.
+ * Entry point of `pnpm dev`: PORT, HOST, STAGE, PORTICO_DATA_DIR, PORTICO_DEV_DIR and PORTICO_APP_DIR override the
+ * defaults (3000, 127.0.0.1, dev, <repo>/.portico/dynamodb, <repo>/.portico/dev, <repo>/apps/users-api). Ctrl-C stops the gateway, the build watcher and dynalite, in that order.
  */
 import { startDev } from './dev';
 
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     stage: process.env.STAGE || undefined,
     dataDir: process.env.PORTICO_DATA_DIR || undefined,
     workDir: process.env.PORTICO_DEV_DIR || undefined,
+    appDir: process.env.PORTICO_APP_DIR || undefined,
   });
   console.log(`dev: ready at ${dev.url} (Ctrl-C to stop)`);
   let stopping = false;

@@ -12,6 +12,16 @@ import { createGateway, type Gateway } from './gateway';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { loadStackFile } from './terraform-stack';
 
+/**
+ * Where `pnpm dev` keeps dynalite's data unless told otherwise: under `.portico/`, which the repository git-ignores.
+ *
+ * @example
+ * defaultDataDir('/work/main'); // '/work/main/.portico/dynamodb'
+ */
+export function defaultDataDir(root: string): string {
+  return join(root, '.portico', 'dynamodb');
+}
+
 /** Two users so the seed's curl examples have something to list, get and search. Ids are UUIDs, as the API mints. */
 export const DEV_SEED_USERS = [
   { id: '0b6f3c5e-8a1d-4c2b-9e7f-1a2b3c4d5e6f', name: 'Alice', email: 'alice@example.com', createdAt: '2026-01-01T00:00:00.000Z' },
@@ -21,6 +31,11 @@ export const DEV_SEED_USERS = [
 export interface DevOptions {
   /** Repository root (the folder with pnpm-workspace.yaml). Default: found upwards from the current directory. */
   root?: string;
+  /**
+   * The users-api package folder whose `scripts/build.ts --watch` builds the function. Default: `<root>/apps/users-api`.
+   * Tests point it at a copy so they can edit its sources.
+   */
+  appDir?: string;
   stage?: string;
   port?: number;
   host?: string;
@@ -53,7 +68,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
   const root = options.root ?? findRepoRoot(process.cwd());
   const stage = options.stage ?? 'dev';
   const log = options.log ?? ((line: string) => console.log(line));
-  const appDir = join(root, 'apps', 'users-api');
+  const appDir = options.appDir ?? join(root, 'apps', 'users-api');
   const infraDir = join(root, 'infra');
   const tsx = createRequire(join(root, 'package.json')).resolve('tsx/cli');
   const workDir = options.workDir ?? join(root, '.portico', 'dev');
@@ -93,7 +108,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     const stackFile = join(cdktfOut, 'stacks', `users-api-${stage}`, 'cdk.tf.json');
     const stack = loadStackFile(stackFile);
 
-    db = await startLocalDynamoDb({ dataDir: options.dataDir ?? join(root, '.portico', 'dynamodb') });
+    db = await startLocalDynamoDb({ dataDir: options.dataDir ?? defaultDataDir(root) });
     const usersTable = [...stack.functions.values()].map((fn) => fn.environment.USERS_TABLE).find(Boolean);
     for (const table of stack.tables) {
       const created = await db.ensureTable(table);

@@ -3,14 +3,14 @@
  * synthesized users-api-dev stack, dynalite, the gateway), a restart that keeps the data, and a real browser
  * checking CORS from an allowed and a disallowed origin.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findRepoRoot } from '../src/dev';
+import { defaultDataDir, findRepoRoot } from '../src/dev';
 
 jest.setTimeout(180_000);
 
@@ -25,12 +25,28 @@ interface DevProcess {
   stop(): Promise<number | null>;
 }
 
-/** Spawns the dev runner like `pnpm dev` does, on a free port and a private data folder. */
-async function spawnDev(dataDir: string, workDir: string): Promise<DevProcess> {
+/**
+ * A copy of apps/users-api the tests may edit (sources, build scripts, config; its installed dependencies by
+ * symlink), so a hot-reload test saves a real source file without touching the repository.
+ */
+function copyUsersApi(): string {
+  const base = mkdtempSync(join(tmpdir(), 'portico-dev-app-'));
+  const app = join(base, 'apps', 'users-api');
+  mkdirSync(app, { recursive: true });
+  for (const part of ['src', 'scripts', 'package.json', 'tsconfig.json']) {
+    cpSync(join(ROOT, 'apps', 'users-api', part), join(app, part), { recursive: true });
+  }
+  cpSync(join(ROOT, 'tsconfig.base.json'), join(base, 'tsconfig.base.json'));
+  symlinkSync(join(ROOT, 'apps', 'users-api', 'node_modules'), join(app, 'node_modules'), 'dir');
+  return app;
+}
+
+/** Spawns the dev runner like `pnpm dev` does, on a free port and a private data folder, building `appDir`. */
+async function spawnDev(dataDir: string, workDir: string, appDir: string): Promise<DevProcess> {
   const tsx = createRequire(join(ROOT, 'package.json')).resolve('tsx/cli');
   const child = spawn(process.execPath, [tsx, join(__dirname, '..', 'src', 'dev-cli.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PORTICO_DATA_DIR: dataDir, PORTICO_DEV_DIR: workDir },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PORTICO_DATA_DIR: dataDir, PORTICO_DEV_DIR: workDir, PORTICO_APP_DIR: appDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -63,14 +79,46 @@ async function spawnDev(dataDir: string, workDir: string): Promise<DevProcess> {
   };
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
 }
+
+/** Every process below `pid` that is still running (Linux /proc; zombies count as gone). */
+function runningDescendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  const state = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      state.set(Number(entry), fields[0]!);
+      parentOf.set(Number(entry), Number(fields[1]));
+    } catch {
+      // Gone while reading.
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.pop()!;
+    for (const [child, ppid] of parentOf) if (ppid === parent) (found.push(child), queue.push(child));
+  }
+  return found.filter((p) => state.get(p) !== 'Z');
+}
+
+const isRunning = (pid: number) => {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return false;
+  }
+};
 
 const hasApp = existsSync(join(ROOT, 'apps', 'users-api', 'scripts', 'build.ts')) && existsSync(join(ROOT, 'infra', 'src', 'main.ts'));
 const CHROMIUM = '/usr/bin/chromium';
@@ -79,16 +127,27 @@ const describeWithApp = hasApp ? describe : describe.skip;
 describeWithApp('pnpm dev (users-api)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-dev-data-'));
   const workDir = mkdtempSync(join(tmpdir(), 'portico-dev-work-'));
+  const appDir = copyUsersApi();
   let dev: DevProcess;
   let createdId = '';
 
   beforeAll(async () => {
-    dev = await spawnDev(dataDir, workDir);
+    dev = await spawnDev(dataDir, workDir, appDir);
   });
   afterAll(async () => {
     if (dev && dev.child.exitCode === null) await dev.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(workDir, { recursive: true, force: true });
+    rmSync(join(appDir, '..', '..'), { recursive: true, force: true });
+  });
+
+  it('keeps its data under a git-ignored folder by default', () => {
+    // Arrange: a file where dynalite would write without PORTICO_DATA_DIR
+    const file = join(defaultDataDir(ROOT), '000001.ldb');
+    // Act
+    const check = spawnSync('git', ['check-ignore', '--no-index', '-q', file], { cwd: ROOT });
+    // Assert: exit 0 means ignored
+    expect(check.status).toBe(0);
   });
 
   it('prints the stage URL and its API keys', () => {
@@ -146,6 +205,25 @@ describeWithApp('pnpm dev (users-api)', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-api-key');
+  });
+
+  it("keeps the stack's BAD_REQUEST_BODY valid JSON when the validation error quotes an apostrophe", async () => {
+    // Arrange: a property the model does not allow, named with an apostrophe
+    const body = JSON.stringify({ name: 'Ann', "it's": 1 });
+    // Act
+    const res = await fetch(`${dev.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': dev.keys[0]!, origin: 'http://localhost:5173' },
+      body,
+    });
+    const text = await res.text();
+    // Assert: rendered from the synthesized users-api-dev gateway response, parseable as JSON
+    expect(res.status).toBe(400);
+    expect(JSON.parse(text)).toEqual({
+      message: 'Invalid request body',
+      details: '[object instance has properties which are not allowed by the schema: ["it\'s"]]',
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 
   it('logs one line per request', () => {
@@ -234,25 +312,34 @@ describeWithApp('pnpm dev (users-api)', () => {
     });
   });
 
-  it('hot-reloads a rebuilt bundle without a restart', async () => {
-    // Arrange: what the esbuild watcher does on a source change is rewrite the bundle in the work folder.
-    const bundle = join(workDir, 'users-api', 'handler.mjs');
+  it('serves a saved change to a users-api source file without a restart', async () => {
+    // Arrange
+    const handler = join(appDir, 'src', 'handler.ts');
+    const source = readFileSync(handler, 'utf8');
+    expect(source).toContain("'Hello, World!'");
     const before = dev.output().length;
-    // Act
-    appendFileSync(bundle, '\n// rebuilt\n');
-    const reloaded = await waitFor(() => /reloaded users-api-dev-handler/.test(dev.output().slice(before)), 5_000);
-    const res = await fetch(`${dev.url}/hello`);
-    // Assert: the next request starts a fresh environment on the new code.
-    expect(reloaded).toBe(true);
-    expect(res.status).toBe(200);
-    await waitFor(() => /GET \/dev\/hello 200 \d+ms \(cold start/.test(dev.output().slice(before)), 2_000);
-    expect(dev.output().slice(before)).toMatch(/^GET \/dev\/hello 200 \d+ms \(cold start \d+ms\)/m);
+    // Act: what saving the file in an editor does; the build watcher and the gateway do the rest
+    writeFileSync(handler, source.replace("'Hello, World!'", "'Hello, hot reload!'"));
+    const served = await waitFor(async () => ((await (await fetch(`${dev.url}/hello`)).json()) as { message: string }).message === 'Hello, hot reload!', 20_000);
+    // Assert: same process, new code, in a fresh execution environment
+    expect(served).toBe(true);
+    // The log lines travel through the child's stdout: give them a moment to arrive.
+    const coldStart = /^GET \/dev\/hello 200 \d+ms \(cold start \d+ms\)/m;
+    await waitFor(() => coldStart.test(dev.output().slice(before)), 2_000);
+    expect(dev.output().slice(before)).toMatch(/^reloaded users-api-dev-handler/m);
+    expect(dev.output().slice(before)).toMatch(coldStart);
   });
 
-  it('stops cleanly on Ctrl-C and keeps the data for the next start', async () => {
+  it('stops cleanly on Ctrl-C, leaving no process behind, and keeps the data for the next start', async () => {
+    // Arrange: the build watcher, its esbuild service, tsx's own helpers…
+    const children = runningDescendants(dev.child.pid!);
+    expect(children.length).toBeGreaterThan(0);
+    // Act
     const code = await dev.stop();
+    // Assert
     expect(code).toBe(0);
-    const again = await spawnDev(dataDir, workDir);
+    expect(await waitFor(() => children.every((pid) => !isRunning(pid)), 5_000)).toBe(true);
+    const again = await spawnDev(dataDir, workDir, appDir);
     try {
       expect(again.output()).not.toContain('seeded');
       const res = await fetch(`${again.url}/users/${createdId}`);
