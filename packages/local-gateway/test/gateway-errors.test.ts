@@ -38,6 +38,12 @@ describe('gateway errors over HTTP', () => {
     }
   });
 
+  it('reads the API key from the x-api-key header only (api_key_source HEADER)', async () => {
+    const res = await request(`${h.url}/secure?x-api-key=${FIXED_KEY}&api_key=${FIXED_KEY}`, { headers: { authorization: FIXED_KEY } });
+    expect(res.status).toBe(403);
+    expect(res.text).toBe('{"message":"Forbidden"}');
+  });
+
   it('lets a valid key through and puts it in requestContext.identity', async () => {
     const res = await request(`${h.url}/secure`, { headers: { 'X-API-Key': FIXED_KEY } });
     expect(res.status).toBe(200);
@@ -120,6 +126,19 @@ describe('gateway errors over HTTP', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it('accepts a payload of exactly 10 MiB and answers 413 for one byte more, before routing', async () => {
+    // Arrange: the real limit; a path with no method, so nothing but the gateway handles the bytes
+    const limit = 10 * 1024 * 1024;
+    // Act
+    const fits = await request(`${h.url}/nope`, { method: 'POST', body: Buffer.alloc(limit, 120) });
+    const over = await request(`${h.url}/nope`, { method: 'POST', body: Buffer.alloc(limit + 1, 120) });
+    // Assert
+    expect(fits.status).toBe(403);
+    expect(over.status).toBe(413);
+    expect(over.text).toBe('{"message":"Request Too Long"}');
+    expect(over.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
   });
 
   it('turns a thrown error into 502 Internal server error', async () => {

@@ -76,9 +76,28 @@ describe('Lambda runtime emulation', () => {
       const res = await request(`${quick.url}/slow?ms=600`);
       expect(res.status).toBe(504);
       expect(res.text).toBe('{"message": "Endpoint request timed out"}');
-      expect(res.headers.get('x-amzn-errortype')).toBeTruthy();
+      expect(res.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
     } finally {
       await quick.close();
+    }
+  });
+
+  it("uses the integration's own timeout_milliseconds for the 504", async () => {
+    // Arrange: 300 ms on the slow integration only, no cap from the options
+    const short = await startTestGateway({}, (json: Record<string, any>) => {
+      json.resource.aws_api_gateway_integration.slow_get.timeout_milliseconds = 300;
+    });
+    try {
+      // Act
+      const res = await request(`${short.url}/slow?ms=800`);
+      const other = await request(`${short.url}/echo`);
+      // Assert
+      expect(res.status).toBe(504);
+      expect(res.text).toBe('{"message": "Endpoint request timed out"}');
+      expect(res.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
+      expect(other.status).toBe(200);
+    } finally {
+      await short.close();
     }
   });
 

@@ -59,4 +59,26 @@ describe('the stage cache', () => {
     const second = await request(`${h.url}/echo`);
     expect(invocationsOf(second)).toBe(invocationsOf(first) + 1);
   });
+
+  it.each([
+    ['FAIL_WITH_403', 403, null],
+    ['SUCCEED_WITHOUT_RESPONSE_HEADER', 200, null],
+  ] as const)('handles an unauthorized invalidation with %s', async (strategy, status, warning) => {
+    // Arrange: authorization required for cache control, with this strategy
+    const strict = await startTestGateway({ concurrency: 1 }, (json: Record<string, any>) => {
+      json.resource.aws_api_gateway_method_settings.cached_id.settings.unauthorized_cache_control_header_strategy = strategy;
+    });
+    try {
+      const first = await request(`${strict.url}/cached/1`);
+      // Act
+      const attempt = await request(`${strict.url}/cached/1`, { headers: { 'cache-control': 'max-age=0' } });
+      // Assert
+      expect(attempt.status).toBe(status);
+      expect(attempt.headers.get('warning')).toBe(warning);
+      if (status === 200) expect(invocationsOf(attempt)).toBe(invocationsOf(first));
+      else expect(attempt.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+    } finally {
+      await strict.close();
+    }
+  });
 });
