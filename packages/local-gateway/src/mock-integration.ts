@@ -1,10 +1,12 @@
 /**
  * MOCK integrations: API Gateway evaluates the request template to find `statusCode`, picks the integration response
- * whose selection pattern matches that status (or the default one, without a pattern), and builds the method response
- * from its parameters and template. Templates are VTL, rendered by the small evaluator in
- * `vtl.ts` (enough for CORS preflights that echo an allowed Origin through `$context.responseOverride`).
+ * whose selection pattern (a Java regular expression that must match the whole status) matches it, or the default one
+ * (without a pattern), and builds the method response from its parameters and template. Templates are VTL, rendered by
+ * the small evaluator in `vtl.ts` (enough for CORS preflights that echo an allowed Origin through
+ * `$context.responseOverride`).
  */
 import { mapParameterValue } from './gateway-responses';
+import { javaMatches } from './java-regex';
 import { renderMappingTemplate, type TemplateRequest } from './mapping-template';
 import type { HttpResult } from './proxy-result';
 import type { IntegrationDef } from './terraform-stack';
@@ -24,7 +26,7 @@ export function runMockIntegration(
 
   const responses = integration.responses;
   const selected =
-    responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== '' && new RegExp(`^(?:${r.selectionPattern})$`).test(status)) ??
+    responses.find((r) => r.selectionPattern !== undefined && r.selectionPattern !== '' && javaMatches(status, r.selectionPattern)) ??
     responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === '');
   const headers: HttpResult['headers'] = new Map();
   if (!selected) {

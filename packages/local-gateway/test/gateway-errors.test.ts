@@ -157,6 +157,30 @@ describe('gateway errors over HTTP', () => {
     expect(res.json()).toEqual({ mocked: true, stage: 'test', requestId: res.headers.get('x-amzn-requestid') });
   });
 
+  it("picks the MOCK integration response whose selection pattern, a Java regular expression, matches the status", async () => {
+    // Arrange: the request template mocks a 404; a 4xx response selected by a Java-only class
+    const mock = await startTestGateway({}, (json: Record<string, any>) => {
+      const resource = json.resource;
+      resource.aws_api_gateway_integration.mock_get.request_templates = { 'application/json': '{"statusCode": 404}' };
+      resource.aws_api_gateway_integration_response.mock_4xx = {
+        ...resource.aws_api_gateway_integration_response.mock_200,
+        status_code: '404',
+        selection_pattern: '4\\p{Digit}{2}',
+        response_parameters: {},
+        response_templates: { 'application/json': '{"found":false}' },
+      };
+    });
+    try {
+      // Act
+      const res = await request(`${mock.url}/mock`);
+      // Assert
+      expect(res.status).toBe(404);
+      expect(res.json()).toEqual({ found: false });
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('logs one line per request with method, path, status and time', async () => {
     const before = h.logs.length;
     await request(`${h.url}/echo/7`);
