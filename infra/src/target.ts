@@ -55,6 +55,17 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, infraDir: string): DeployT
 }
 
 /**
+ * The target of a plan: as {@link targetFromEnv}, except that an offline plan keeps its state locally. Remote state
+ * needs credentials to be read, and a plan without them (say, a repository not yet wired to AWS) should still show
+ * what the stacks would create instead of failing at `terraform init`.
+ */
+export function planTargetFromEnv(env: NodeJS.ProcessEnv, infraDir: string): DeployTarget {
+  const target = targetFromEnv(env, infraDir);
+  if (!target.offline || target.backend.kind !== 's3') return target;
+  return { ...target, backend: { kind: 'local', dir: resolve(infraDir, env.PORTICO_STATE_DIR ?? 'state') } };
+}
+
+/**
  * Whether the AWS SDK's default chain could find credentials: static keys, a profile, web identity (GitHub OIDC), or
  * a container/instance role. A CI job with OIDC credentials therefore plans against the real account.
  */

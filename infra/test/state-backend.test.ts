@@ -9,7 +9,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { isAbsolute, join, resolve } from 'node:path';
 import { STAGES } from '../src/config';
 import { checkDestroy, chooseStage } from '../src/deploy';
-import { targetFromEnv, type DeployTarget } from '../src/target';
+import { planTargetFromEnv, targetFromEnv, type DeployTarget } from '../src/target';
 import { terraform } from '../src/terraform';
 import { startMoto, type MotoServer } from './support/moto';
 import { removeSynthOutputs, synthTemp, synthVariant, type SynthesizedJson } from './support/stack-json';
@@ -46,6 +46,13 @@ describe('the deploy target, from the environment', () => {
       keyPrefix: 'team',
     });
     expect(targetFromEnv({ PORTICO_STATE_BUCKET: 'acme-state' }, INFRA).backend).toEqual({ kind: 's3', bucket: 'acme-state' });
+  });
+
+  it('plans against local state when there are no credentials to read the S3 state with, and against S3 otherwise', () => {
+    const bucket = { PORTICO_STATE_BUCKET: 'acme-state' };
+
+    expect(planTargetFromEnv(bucket, INFRA)).toEqual({ offline: true, backend: { kind: 'local', dir: join(INFRA, 'state') } });
+    expect(planTargetFromEnv({ ...bucket, AWS_WEB_IDENTITY_TOKEN_FILE: '/token' }, INFRA).backend).toEqual({ kind: 's3', bucket: 'acme-state' });
   });
 
   it('sends everything to an emulator named by AWS_ENDPOINT_URL, never with the team S3 state', () => {

@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findInfraDir, synthesizeFromEnv, type SynthesizedStack } from '../app';
 import { STAGE_NAMES, stackName, type StageName } from '../config';
-import { targetFromEnv, type DeployTarget } from '../target';
+import { planTargetFromEnv, type DeployTarget } from '../target';
 import { terraform, terraformEnv, type TerraformResult } from '../terraform';
 import { summarizePlan, type PlanTotals } from './analyze';
 import type { PlanJson } from './plan-json';
@@ -152,14 +152,17 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
   const infraDir = findInfraDir();
   const plansDir = options.plansDir ?? join(infraDir, 'plans');
   const stages = options.stages ?? STAGE_NAMES;
-  const target = targetFromEnv(env, infraDir);
+  const target = planTargetFromEnv(env, infraDir);
+  if (env.PORTICO_STATE_BUCKET && target.offline && !target.endpoint) {
+    log(`plan: no AWS credentials to read s3://${env.PORTICO_STATE_BUCKET} with: planning against local state instead`);
+  }
   // Before anything can fail: no stack of this run may keep the files of an earlier one.
   for (const stage of stages) clearPlanFiles(join(plansDir, stackName(stage)));
 
   const synthStarted = performance.now();
   let synthesized: SynthesizedStack[];
   try {
-    synthesized = await synthesizeFromEnv(env, { stages });
+    synthesized = await synthesizeFromEnv(env, { stages, target });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`synth failed: ${message}`);
