@@ -70,7 +70,8 @@ export class HeaderMap {
 }
 
 /**
- * A request as handlers see it.
+ * A request as handlers see it. `query`, `multiQuery` and `rawBody` are computed on first read (getters), so
+ * destructure or read them; an object spread (`{ ...req }`) does not copy them.
  *
  * @example
  * app.handle(routes.getUser, async (req) => json(await store.get(req.params.id)));
