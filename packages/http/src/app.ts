@@ -136,11 +136,12 @@ export function createApp(options: AppOptions = {}): App {
       const path = typeof event.path === 'string' && event.path[0] === '/' ? event.path : '/';
       const match = router.match(method, path);
       // A miss is an everyday answer, not an exception: no Error object (its creation costs more than routing).
-      if (match.status === 404) return problem(404, `No route for ${method} ${path}`, 'NOT_FOUND');
+      if (match.status === 404) return finish(problem(404, `No route for ${method} ${path}`, 'NOT_FOUND', requestId), origin, method);
       if (match.status === 405) {
-        return problem(405, `${method} is not allowed on ${path}`, 'METHOD_NOT_ALLOWED', { allow: match.allow.join(', ') });
+        const allow = { allow: match.allow.join(', ') };
+        return finish(problem(405, `${method} is not allowed on ${path}`, 'METHOD_NOT_ALLOWED', requestId, allow), origin, method);
       }
-      if (match.status === 400) return problem(400, match.reason, 'MALFORMED_PATH');
+      if (match.status === 400) return finish(problem(400, match.reason, 'MALFORMED_PATH', requestId), origin, method);
       const req = toRequest(event, headers, { resource: match.route, params: match.params }, bodyLimit) as MutableRequest;
       const entry = match.value;
       let result: Outcome = middlewares.length ? run(req, entry, event) : call(req, entry, event);
@@ -159,21 +160,10 @@ export function createApp(options: AppOptions = {}): App {
           error: serializeError(error, 0),
         });
       }
-      return known
-        ? problem(known.status, known.message, known.code, known.headers, known.details)
-        : problem(500, '', 'INTERNAL_SERVER_ERROR');
-    }
-
-    function problem(status: number, message: string, code: string, headers?: Record<string, string>, details?: readonly Violation[]) {
-      return finish(
-        {
-          statusCode: status,
-          headers: headers ? { ...headers, 'content-type': 'application/problem+json' } : { 'content-type': 'application/problem+json' },
-          body: JSON.stringify(toProblem(status, message, code, details, requestId)),
-        },
-        origin,
-        method,
-      );
+      const answer = known
+        ? problem(known.status, known.message, known.code, requestId, known.headers, known.details)
+        : problem(500, '', 'INTERNAL_SERVER_ERROR', requestId);
+      return finish(answer, origin, method);
     }
   }
 
@@ -214,6 +204,23 @@ export function createApp(options: AppOptions = {}): App {
   return app;
 }
 
+/** A problem+json answer (RFC 9457); 5xx details are hidden by `toProblem`. */
+function problem(
+  status: number,
+  message: string,
+  code: string,
+  requestId: string,
+  headers?: Record<string, string>,
+  details?: readonly Violation[],
+): ProxyResult {
+  const type = { 'content-type': 'application/problem+json' };
+  return {
+    statusCode: status,
+    headers: headers ? { ...headers, ...type } : type,
+    body: JSON.stringify(toProblem(status, message, code, details, requestId)),
+  };
+}
+
 /** Validates what the route's schemas describe (query and body together), then runs the handler. */
 function call(req: MutableRequest, entry: Entry, event: ProxyEvent): Outcome {
   const { query, body } = entry.route;
@@ -221,22 +228,24 @@ function call(req: MutableRequest, entry: Entry, event: ProxyEvent): Outcome {
   const raw = body && bodyText(event);
   const queryResult = query && check(query, req.query, 'query');
   const bodyResult = body && check(body, raw && parseJsonBody(raw, req.headers.get('content-type')));
-  const apply = (q?: Validation<unknown>, b?: Validation<unknown>): Outcome => {
-    const violations: Violation[] = [];
-    if (q) q.ok ? (req.query = q.value as Record<string, string>) : violations.push(...q.violations);
-    if (b && !b.ok && !raw) {
-      throw clientError(400, 'A request body is required: send JSON with Content-Type: application/json', 'BODY_REQUIRED');
-    }
-    if (b) b.ok ? (req.body = b.value) : violations.push(...b.violations);
-    if (violations.length) {
-      const what = b && !b.ok ? (q && !q.ok ? 'request' : 'request body') : 'query string';
-      throw clientError(400, `The ${what} is invalid`, 'VALIDATION_FAILED', { details: violations });
-    }
-    return entry.handler(req as never);
-  };
   return queryResult instanceof Promise || bodyResult instanceof Promise
-    ? Promise.all([queryResult, bodyResult]).then(([q, b]) => apply(q, b))
-    : apply(queryResult, bodyResult);
+    ? Promise.all([queryResult, bodyResult]).then(([q, b]) => validated(req, entry, raw !== undefined, q, b))
+    : validated(req, entry, raw !== undefined, queryResult, bodyResult);
+}
+
+/** Stores the validated query and body on the request and runs the handler, or throws one 400 listing every violation. */
+function validated(req: MutableRequest, entry: Entry, hasBody: boolean, q?: Validation<unknown>, b?: Validation<unknown>): Outcome {
+  const violations: Violation[] = [];
+  if (q) q.ok ? (req.query = q.value as Record<string, string>) : violations.push(...q.violations);
+  if (b && !b.ok && !hasBody) {
+    throw clientError(400, 'A request body is required: send JSON with Content-Type: application/json', 'BODY_REQUIRED');
+  }
+  if (b) b.ok ? (req.body = b.value) : violations.push(...b.violations);
+  if (violations.length) {
+    const what = b && !b.ok ? (q && !q.ok ? 'request' : 'request body') : 'query string';
+    throw clientError(400, `The ${what} is invalid`, 'VALIDATION_FAILED', { details: violations });
+  }
+  return entry.handler(req as never);
 }
 
 function safeLog(logger: Logger, entry: LogEntry): void {

@@ -27,15 +27,16 @@ export class HeaderMap {
 
   /** Every value of a header, e.g. `cookie` or `x-forwarded-for` sent twice; `[]` when absent. */
   getAll(name: string): string[] {
-    const joined = this.get(name);
-    if (joined === undefined) return [];
-    const found: string[] = [];
     const wanted = name.toLowerCase();
+    const found: string[] = [];
     for (const key in this.#multi) {
       const list = this.#multi![key];
       if (key.toLowerCase() === wanted && Array.isArray(list)) for (const value of list) if (typeof value === 'string') found.push(value);
     }
-    return found.length ? found : [joined];
+    if (found.length) return found;
+    // Only the single-value map has it (or nothing does): its one value, as `get` reads it.
+    const value = this.get(name);
+    return value === undefined ? [] : [value];
   }
 
   /**

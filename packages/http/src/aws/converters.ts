@@ -60,6 +60,11 @@ export function readQuery(event: ProxyEvent): { query: Record<string, string>; m
  */
 export function readBody(event: ProxyEvent, limit: number): Buffer | undefined {
   checkBodySize(event, limit);
+  return decodeBody(event);
+}
+
+/** The body's bytes (base64 decoded when `isBase64Encoded`), or `undefined` without one. */
+function decodeBody(event: ProxyEvent): Buffer | undefined {
   const body = event.body;
   return typeof body === 'string' && body ? Buffer.from(body, event.isBase64Encoded === true ? 'base64' : 'utf8') : undefined;
 }
@@ -165,7 +170,7 @@ class EventRequest implements PorticoRequest {
   }
 
   get rawBody(): Buffer | undefined {
-    return this.#bytes === null ? (this.#bytes = readBody(this.#event, Infinity)) : this.#bytes;
+    return this.#bytes === null ? (this.#bytes = decodeBody(this.#event)) : this.#bytes;
   }
 }
 
