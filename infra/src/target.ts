@@ -47,7 +47,7 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, infraDir: string): DeployT
           ...(env.PORTICO_STATE_LOCK_TABLE ? { lockTable: env.PORTICO_STATE_LOCK_TABLE } : {}),
           ...(env.PORTICO_STATE_PREFIX ? { keyPrefix: env.PORTICO_STATE_PREFIX } : {}),
         }
-      : { kind: 'local', dir: resolve(infraDir, env.PORTICO_STATE_DIR ?? 'state') };
+      : localBackend(env, infraDir);
   // PORTICO_PLAN_OFFLINE=0 forces real credentials (e.g. only a default profile in ~/.aws, which env can't show).
   const offline =
     !endpoint && env.PORTICO_PLAN_OFFLINE !== '0' && (env.PORTICO_PLAN_OFFLINE === '1' || !hasAwsCredentials(env));
@@ -62,7 +62,12 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, infraDir: string): DeployT
 export function planTargetFromEnv(env: NodeJS.ProcessEnv, infraDir: string): DeployTarget {
   const target = targetFromEnv(env, infraDir);
   if (!target.offline || target.backend.kind !== 's3') return target;
-  return { ...target, backend: { kind: 'local', dir: resolve(infraDir, env.PORTICO_STATE_DIR ?? 'state') } };
+  return { ...target, backend: localBackend(env, infraDir) };
+}
+
+/** Local state: `<stack>.tfstate` files under `PORTICO_STATE_DIR` (default `infra/state/`, git-ignored). */
+function localBackend(env: NodeJS.ProcessEnv, infraDir: string): StateBackend {
+  return { kind: 'local', dir: resolve(infraDir, env.PORTICO_STATE_DIR ?? 'state') };
 }
 
 /**

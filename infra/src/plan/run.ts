@@ -153,7 +153,7 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
   const plansDir = options.plansDir ?? join(infraDir, 'plans');
   const stages = options.stages ?? STAGE_NAMES;
   const target = planTargetFromEnv(env, infraDir);
-  if (env.PORTICO_STATE_BUCKET && target.offline && !target.endpoint) {
+  if (env.PORTICO_STATE_BUCKET && target.backend.kind === 'local' && !target.endpoint) {
     log(`plan: no AWS credentials to read s3://${env.PORTICO_STATE_BUCKET} with: planning against local state instead`);
   }
   // Before anything can fail: no stack of this run may keep the files of an earlier one.
