@@ -309,7 +309,8 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     if (!match) return fail(missingAuthenticationToken());
     const { resource, method, pathParameters } = match;
     const plan = planOf(resource, method);
-    query = rawQuery === '' ? {} : parseQuery(rawQuery).single;
+    const parsedQuery = rawQuery === '' ? undefined : parseQuery(rawQuery);
+    query = parsedQuery?.single ?? {};
     if (body.length > 0) bodyText = body.toString('utf8');
 
     if (method.apiKeyRequired) {
@@ -387,6 +388,7 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
           path,
           stage: stage.name,
           rawQuery,
+          query: parsedQuery,
           rawHeaders,
           body,
           sourceIp: req.socket.remoteAddress ?? '127.0.0.1',

@@ -13,6 +13,8 @@ export interface IncomingRequestParts {
   stage: string;
   /** Raw query string without `?`, or '' */
   rawQuery: string;
+  /** `rawQuery` already parsed with {@link parseQuery}, when the caller has it (the gateway parses it to validate). */
+  query?: ReturnType<typeof parseQuery>;
   /** Header pairs in arrival order, names as sent. */
   rawHeaders: Array<[string, string]>;
   body: Buffer;
@@ -215,7 +217,7 @@ export function buildProxyEvent(req: IncomingRequestParts, ctx: EventContext): P
     ['X-Forwarded-Proto', req.protocol],
   );
   const collected = collectHeaders(headers);
-  const query = req.rawQuery === '' ? undefined : parseQuery(req.rawQuery);
+  const query = req.rawQuery === '' ? undefined : (req.query ?? parseQuery(req.rawQuery));
   const hasBody = req.body.length > 0;
   const binary = hasBody && isBinaryMediaType(contentType, ctx.binaryMediaTypes);
   const identity: Record<string, unknown> = {

@@ -1,9 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lambdaHeapLimits } from '../src/lambda-pool';
 import { FUNCTION_OVERRIDES } from './fixtures/test-stack';
-import type { GatewayOptions } from '../src/index';
 import { request, startTestGateway, type Harness } from './helpers';
 
 const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
@@ -135,87 +134,84 @@ describe('Lambda runtime emulation', () => {
   });
 });
 
-/** Starts the test gateway with `source` as portico-slow's code (timeout 1 s, 128 MB), one environment. */
-async function withHandler(source: string, options: Partial<GatewayOptions> = {}): Promise<Harness> {
+/**
+ * Runs `test` against the test gateway serving `source` as portico-slow's code (timeout 1 s, 128 MB) in a single
+ * environment, then closes the gateway and removes the file.
+ */
+async function withHandler(source: string, test: (h: Harness) => Promise<void>, fileName = 'handler.mjs'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-handler-'));
-  const file = join(dir, 'handler.mjs');
+  const file = join(dir, fileName);
   writeFileSync(file, source);
-  return startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': file }, concurrency: 1, ...options });
+  const h = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': file }, concurrency: 1 });
+  try {
+    await test(h);
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('handler styles, as the Node.js runtime runs them', () => {
   it('holds a callback result until the event loop is empty, while callbackWaitsForEmptyEventLoop is true', async () => {
     // Arrange: a timer still pending when the callback is called
-    const h = await withHandler(
-      "export const handler = (e, c, cb) => { setTimeout(() => {}, 400); cb(null, { statusCode: 200, body: String(c.callbackWaitsForEmptyEventLoop) }); };",
-    );
-    try {
+    const source =
+      "export const handler = (e, c, cb) => { setTimeout(() => {}, 400); cb(null, { statusCode: 200, body: String(c.callbackWaitsForEmptyEventLoop) }); };";
+    await withHandler(source, async (h) => {
       // Act
       const started = Date.now();
       const res = await request(`${h.url}/slow`);
       // Assert
       expect(res.text).toBe('true');
       expect(Date.now() - started).toBeGreaterThanOrEqual(390);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   it('answers at once when the handler sets callbackWaitsForEmptyEventLoop to false', async () => {
-    const h = await withHandler(
-      "export const handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 5000); cb(null, { statusCode: 200, body: 'quick' }); };",
-    );
-    try {
+    const source =
+      "export const handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 5000); cb(null, { statusCode: 200, body: 'quick' }); };";
+    await withHandler(source, async (h) => {
       const res = await request(`${h.url}/slow`);
       expect(res.status).toBe(200);
       expect(res.text).toBe('quick');
       // Not the function's 1 s timeout: the pending timers did not hold the answer.
       expect(h.logs.find((l) => l.startsWith('GET /test/slow'))).not.toMatch(/timed out/);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   it('answers at once for context.succeed and for an error passed to the callback', async () => {
-    const h = await withHandler(
-      "export const handler = (e, c, cb) => { setTimeout(() => {}, 5000); if (e.queryStringParameters?.fail) cb(new Error('nope')); else c.succeed({ statusCode: 201, body: 'ok' }); };",
-    );
-    try {
+    const source =
+      "export const handler = (e, c, cb) => { setTimeout(() => {}, 5000); if (e.queryStringParameters?.fail) cb(new Error('nope')); else c.succeed({ statusCode: 201, body: 'ok' }); };";
+    await withHandler(source, async (h) => {
       const succeeded = await request(`${h.url}/slow`);
       const failed = await request(`${h.url}/slow?fail=1`);
       expect(succeeded.status).toBe(201);
       expect(failed.status).toBe(502);
       expect(h.logs.join('\n')).toMatch(/GET \/test\/slow 502 .*Error: nope/);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   it('ends a handler that neither returns a promise nor calls back with a null result (502), not a timeout', async () => {
-    const h = await withHandler("export const handler = () => ({ statusCode: 200, body: 'returned, not called back' });");
-    try {
+    await withHandler("export const handler = () => ({ statusCode: 200, body: 'returned, not called back' });", async (h) => {
       const res = await request(`${h.url}/slow`);
       expect(res.status).toBe(502);
       const line = h.logs.find((l) => l.startsWith('GET /test/slow'))!;
       expect(line).toMatch(/Malformed Lambda proxy response/);
       expect(line).not.toMatch(/timed out/);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   it('runs a CommonJS handler (with require) and turns what it throws into 502', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'portico-cjs-'));
-    const cjs = join(dir, 'handler.cjs');
-    writeFileSync(cjs, "exports.handler = async (e) => { if (e.queryStringParameters) throw new RangeError('from cjs'); return { statusCode: 200, body: typeof require }; };");
-    const h = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': cjs } });
-    try {
-      expect((await request(`${h.url}/slow`)).text).toBe('function');
-      expect((await request(`${h.url}/slow?x=1`)).status).toBe(502);
-      expect(h.logs.join('\n')).toMatch(/RangeError: from cjs/);
-    } finally {
-      await h.close();
-    }
+    const source =
+      "exports.handler = async (e) => { if (e.queryStringParameters) throw new RangeError('from cjs'); return { statusCode: 200, body: typeof require }; };";
+    await withHandler(
+      source,
+      async (h) => {
+        expect((await request(`${h.url}/slow`)).text).toBe('function');
+        expect((await request(`${h.url}/slow?x=1`)).status).toBe(502);
+        expect(h.logs.join('\n')).toMatch(/RangeError: from cjs/);
+      },
+      'handler.cjs',
+    );
   });
 });
 
