@@ -12,15 +12,6 @@ import { createGateway, type Gateway } from './gateway';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { loadStackFile } from './terraform-stack';
 
-
-/**
- * The functions run on Lambda's nodejs22.x; locally Node may be older (20 is supported for development), where the
- * AWS SDK prints a multi-line deprecation warning from every execution environment. It concerns a Node version
- * production never uses, so `pnpm dev` turns it off rather than bury the request log under it.
- */
-const LOCAL_NODE_ENV: Record<string, string> =
-  Number(process.versions.node.split('.')[0]) < 22 ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {};
-
 /**
  * Where `pnpm dev` keeps dynalite's data unless told otherwise: under `.portico/`, which the repository git-ignores.
  *
@@ -117,7 +108,6 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     const stackFile = join(cdktfOut, 'stacks', `users-api-${stage}`, 'cdk.tf.json');
     const stack = loadStackFile(stackFile);
 
-    Object.assign(process.env, LOCAL_NODE_ENV);
     db = await startLocalDynamoDb({ dataDir: options.dataDir ?? defaultDataDir(root) });
     const usersTable = [...stack.functions.values()].map((fn) => fn.environment.USERS_TABLE).find(Boolean);
     for (const table of stack.tables) {
@@ -133,7 +123,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
       port: options.port ?? 3000,
       host: options.host ?? '127.0.0.1',
       functions,
-      env: { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, ...LOCAL_NODE_ENV },
+      env: { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint },
       watch: true,
       log,
     });

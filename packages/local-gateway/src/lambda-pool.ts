@@ -234,8 +234,6 @@ export class FunctionPool {
           logStreamName,
         },
         env: this.environmentVariables(code, logStreamName),
-        // nodejs22.x runs ESM syntax in a .js file without "type": "module"; Node 20 needs the flag to do the same.
-        execArgv: Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-detect-module'] : [],
         stdout: true,
         stderr: true,
         resourceLimits: lambdaHeapLimits(fn.memoryMb),
