@@ -23,10 +23,11 @@ import {
   requestTooLarge,
   throttled,
 } from './gateway-responses';
-import { FunctionPool, type InvokeReport } from './lambda-pool';
+import { FunctionPool } from './lambda-pool';
+import { interpret, invokeWithTimeout } from './lambda-proxy';
 import { runMockIntegration } from './mock-integration';
 import { buildProxyEvent, collectHeaders, newRequestIds, parseQuery } from './proxy-event';
-import { checkProxyResult, type HttpResult } from './proxy-result';
+import type { HttpResult } from './proxy-result';
 import type { TemplateRequest } from './mapping-template';
 import { createRequestValidator } from './request-validation';
 import { createResourceRouter, type RouteMatch } from './resource-router';
@@ -514,45 +515,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function invokeWithTimeout(
-  pool: FunctionPool,
-  event: unknown,
-  requestId: string,
-  timeoutMs: number,
-): Promise<InvokeReport | 'gateway-timeout'> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve('gateway-timeout'), timeoutMs);
-    // The function keeps running after the gateway gives up, as on AWS; its own timeout still ends it.
-    pool.invoke(event, requestId).then(
-      (report) => {
-        clearTimeout(timer);
-        resolve(report);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-function interpret(
-  outcome: InvokeReport['outcome'],
-  accept: string | undefined,
-  binaryMediaTypes: string[],
-): { ok: true; result: HttpResult } | { ok: false; reason: string } {
-  if (outcome.kind === 'timeout') return { ok: false, reason: `function timed out after ${outcome.seconds}s` };
-  if (outcome.kind === 'error') return { ok: false, reason: `${outcome.errorType}: ${outcome.errorMessage}` };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(outcome.payload);
-  } catch {
-    return { ok: false, reason: 'Malformed Lambda proxy response' };
-  }
-  const checked = checkProxyResult(payload, { accept, binaryMediaTypes });
-  return checked.ok ? checked : { ok: false, reason: `Malformed Lambda proxy response: ${checked.reason}` };
 }
 
 function watchCode(pool: FunctionPool, name: string, log: (line: string) => void): FSWatcher {
