@@ -25,6 +25,8 @@ export interface LambdaFunctionDef {
   memoryMb: number;
   environment: Record<string, string>;
   arn: string;
+  /** `reserved_concurrent_executions`: the most environments the function may run at once; absent when unreserved (-1). */
+  reservedConcurrency?: number;
 }
 
 export interface IntegrationResponseDef {
@@ -259,6 +261,7 @@ export function loadStack(json: Json, options: LoadStackOptions = {}): Stack {
       memoryMb: Number(resolver.resolve(config.memory_size) ?? 128),
       environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
       arn: resolver.attribute(address, 'arn'),
+      ...reservedConcurrency(resolver.resolve(config.reserved_concurrent_executions)),
     });
   }
 
@@ -572,6 +575,12 @@ function blockList(value: unknown): Json[] {
 function stringMap(value: unknown): Record<string, string> {
   if (!value || typeof value !== 'object') return {};
   return Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, String(v)]));
+}
+
+/** Terraform's -1 (the default) means "no reservation": the function shares the account's concurrency. */
+function reservedConcurrency(value: unknown): { reservedConcurrency?: number } {
+  const n = optionalNumber(value);
+  return n === undefined || n < 0 ? {} : { reservedConcurrency: n };
 }
 
 function optionalNumber(value: unknown): number | undefined {
