@@ -6,17 +6,20 @@
  * The stack is synthesized here, for exactly the target the environment names, instead of taken from turbo's `synth`
  * output: turbo's cache does not know which target (AWS or emulator, local or S3 state) a cached `cdktf.out` was made
  * for, and applying another target's configuration would be wrong in ways a plan does not show. So turbo's deploy
- * task depends on the build only (the users-api zip), not on `synth`.
+ * task depends on the build only (the API's zip), not on `synth`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { stackName, stageOf } from './api';
 import { findInfraDir, synthesizeFromEnv } from './app';
-import { isStageName, STAGE_NAMES, stackName, type StageName } from './config';
+import type { DiscoveredApi } from './discover';
 import { hasAwsCredentials, targetFromEnv, type DeployTarget } from './target';
 import { terraformEnv, terraformOk, type TerraformResult } from './terraform';
 
 export interface DeployOptions {
-  readonly stage: StageName;
+  /** The API whose stack to deploy. */
+  readonly api: DiscoveredApi;
+  readonly stage: string;
   /** Destroy the stack instead of applying it. @default false */
   readonly destroy?: boolean;
   /** Where the target, state, outdir and provider mirror come from (see `target.ts`). */
@@ -38,7 +41,7 @@ export interface ResourceCounts {
 
 export interface DeployResult {
   readonly stack: string;
-  readonly stage: StageName;
+  readonly stage: string;
   readonly action: 'apply' | 'destroy';
   /** The emulator endpoint, when the target is one. */
   readonly endpoint?: string;
@@ -66,9 +69,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const target: DeployTarget = { ...targetFromEnv(env, infraDir), offline: false };
 
   const synthStarted = performance.now();
-  const [stack] = await synthesizeFromEnv(env, { stages: [stage], target: { offline: false } });
+  const [stack] = await synthesizeFromEnv(env, { apis: [options.api], stages: [stage], target: { offline: false } });
   const synthMs = Math.round(performance.now() - synthStarted);
-  if (!stack) throw new Error(`Synthesis produced no stack for stage ${stage}`);
+  if (!stack) throw new Error(`Synthesis produced no stack for ${options.api.config.name} stage ${stage}`);
   if (target.backend.kind === 'local') mkdirSync(target.backend.dir, { recursive: true });
   if (env.TF_PLUGIN_CACHE_DIR) mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
 
@@ -101,23 +104,29 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 }
 
 /**
- * The stage to deploy: the `--stage` flag wins over `STAGE`; with neither, dev, so prod is only ever deployed when
- * someone names it. Throws on an unknown name, with `usage` appended.
+ * The stage to deploy: the `--stage` flag wins over `STAGE`; with neither, dev, so a production stage is only ever
+ * deployed when someone names it. Throws when an API lacks the stage, with `usage` appended.
  */
 export function chooseStage(
+  apis: readonly DiscoveredApi[],
   flag: string | undefined,
   envStage: string | undefined,
   usage = '',
-): { stage: StageName; from: '--stage' | 'STAGE' | 'default' } {
+): { stage: string; from: '--stage' | 'STAGE' | 'default' } {
   const stage = flag || envStage || 'dev';
-  if (!isStageName(stage)) throw new Error(`Unknown stage "${stage}": use --stage ${STAGE_NAMES.join('|')}${usage ? `\n\n${usage}` : ''}`);
+  for (const { config } of apis) {
+    if (!Object.hasOwn(config.stages, stage)) {
+      throw new Error(`${config.name} has no stage "${stage}": use --stage ${Object.keys(config.stages).join('|')}${usage ? `\n\n${usage}` : ''}`);
+    }
+  }
   return { stage, from: flag ? '--stage' : envStage ? 'STAGE' : 'default' };
 }
 
-/** Destroying prod takes `--confirm users-api-prod`: throws without it. */
-export function checkDestroy(stage: StageName, destroy: boolean | undefined, confirm: string | undefined): void {
-  if (destroy && stage === 'prod' && confirm !== stackName(stage)) {
-    throw new Error(`Destroying prod removes the production API: repeat with --confirm ${stackName(stage)}`);
+/** Destroying a stage that protects its data takes `--confirm <stack>`: throws without it. */
+export function checkDestroy(api: DiscoveredApi, stage: string, destroy: boolean | undefined, confirm: string | undefined): void {
+  const stack = stackName(api.config, stage);
+  if (destroy && stageOf(api.config, stage).protectData && confirm !== stack) {
+    throw new Error(`Destroying ${stack} removes a stage that protects its data: repeat with --confirm ${stack}`);
   }
 }
 
@@ -130,7 +139,7 @@ export function deploySummary(result: DeployResult): string[] {
       ` (${added} added, ${changed} changed, ${destroyed} destroyed; init ${seconds(result.timings.initMs)},` +
       ` synth ${seconds(result.timings.synthMs)})`,
   ];
-  for (const name of ['invoke_url', 'cloudfront_url', 'api_key_ids'] as const) {
+  for (const name of ['invoke_url', 'cloudfront_url', 'api_key_ids', 'table_names'] as const) {
     if (name in result.outputs) lines.push(`  ${name} = ${JSON.stringify(result.outputs[name])}`);
   }
   if (result.action === 'apply' && 'api_key_ids' in result.outputs) {

@@ -1,13 +1,13 @@
 /**
  * The route table, seen from the gateway: what API Gateway needs to know about each route, derived once from the
- * users-api route specs (imported as data, never the handler).
+ * API's route specs (imported as data, never the handler).
  */
 import { queryParameters, toGatewayModel, type RouteSpec } from '@portico/http';
 
 /** A route as the gateway constructs consume it. */
 export interface GatewayRoute {
   readonly method: string;
-  /** The resource path, e.g. `/users/{id}`. */
+  /** The resource path, e.g. `/orders/{id}`. */
   readonly path: string;
   /** A stable, readable name: the route's operationId, or method + path when it has none. */
   readonly name: string;
@@ -53,7 +53,7 @@ export function gatewayRoutes(routes: readonly RouteSpec[]): GatewayRoute[] {
   });
 }
 
-/** `createUser` → `CreateUser`, `/users/{id}` → `UsersId` (API Gateway model names are alphanumeric). */
+/** `createOrder` → `CreateOrder`, `/orders/{id}` → `OrdersId` (API Gateway model names are alphanumeric). */
 export function pascalCase(text: string): string {
   return text
     .split(/[^A-Za-z0-9]+/)

@@ -1,6 +1,6 @@
 /**
- * Finds the users-api Lambda zip that `pnpm --filter @portico/users-api build` writes, so a synth never packages
- * stale or missing code silently.
+ * Finds the Lambda zip an API's build writes (its `build-meta.json` names it), so a synth never packages stale or
+ * missing code silently.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,9 +16,6 @@ export interface LambdaArtifact {
   readonly bytes: number;
 }
 
-/** Where the build writes its metadata, relative to the infra package. */
-export const DEFAULT_BUILD_META = '../apps/users-api/dist/build-meta.json';
-
 interface BuildMeta {
   readonly handler: string;
   readonly zip: string;
@@ -27,7 +24,7 @@ interface BuildMeta {
 /**
  * Reads `build-meta.json` (`{ handler, zip, sha256, bytes }`) and hashes the zip it names.
  * @param metaPath the metadata file; relative paths resolve from `baseDir`
- * @example loadLambdaArtifact(process.env.PORTICO_LAMBDA_META ?? DEFAULT_BUILD_META, infraDir)
+ * @example loadLambdaArtifact('dist/build-meta.json', appDir)
  */
 export function loadLambdaArtifact(metaPath: string, baseDir: string): LambdaArtifact {
   const meta = resolve(baseDir, metaPath);

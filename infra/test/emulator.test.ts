@@ -1,6 +1,6 @@
 /**
  * The deploy path end to end on a local AWS emulator: `deploy()` (what `pnpm turbo deploy` runs) applies
- * users-api-dev to a private moto_server, the AWS SDK reads back what was created and compares it with the stage
+ * the fixture API's dev stack (test/fixtures/example-api) to a private moto_server, the AWS SDK reads back what was created and compares it with the stage
  * config and the route table, then `deploy({ destroy: true })` removes it and nothing of the stack is left.
  *
  * Skipped, with the reason, without terraform + the provider mirror or moto_server; PORTICO_REQUIRE_TOOLS=1 fails
@@ -33,14 +33,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { routeList } from '@portico/users-api/routes';
+import { routeList } from './fixtures/example-api/routes';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { stackName, stageConfig } from '../src/config';
+import { stackName, stageOf } from '../src/api';
 import { deploy, type DeployResult } from '../src/deploy';
 import { gatewayRoutes } from '../src/gateway-routes';
-import { CACHE_VARY_HEADERS, STORE_TABLE_ACTIONS } from '../src/stacks/users-api-stack';
+import { GATEWAY_RESPONSE_TYPES } from '../src/constructs/gateway-responses';
+import { CACHE_VARY_HEADERS } from '../src/constructs/rest-api-service';
+import { EXAMPLE_API, STORE_ACTIONS } from './fixtures/example-api/portico.config';
 import { tempArtifact } from './support/artifact';
 import { startMoto, type MotoServer } from './support/moto';
 import {
@@ -56,8 +58,8 @@ import {
 } from './support/tools';
 
 const STAGE = 'dev' as const;
-const STACK = stackName(STAGE);
-const config = stageConfig(STAGE);
+const STACK = stackName(EXAMPLE_API.config, STAGE);
+const config = stageOf(EXAMPLE_API.config, STAGE);
 const routes = gatewayRoutes(routeList);
 const FUNCTION = `${STACK}-handler`;
 const TABLE = `${STACK}-users`;
@@ -105,7 +107,7 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
     };
     await primePluginCache(workDir);
     clients = awsClients(moto.endpoint, config.region);
-    applied = await deploy({ stage: STAGE, env, cliConfigDir: join(workDir, 'terraform-cli'), log: (line) => log.push(line) });
+    applied = await deploy({ api: EXAMPLE_API, stage: STAGE, env, cliConfigDir: join(workDir, 'terraform-cli'), log: (line) => log.push(line) });
     api = only((await clients.apigateway.send(new GetRestApisCommand({ limit: 500 }))).items, (a) => a.name === STACK);
     resources = (await clients.apigateway.send(new GetResourcesCommand({ restApiId: api.id, limit: 500 }))).items ?? [];
   }, APPLY_TIMEOUT_MS);
@@ -138,7 +140,7 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
         rest_api_id: api.id,
         stage_name: config.stage,
         function_name: FUNCTION,
-        table_name: TABLE,
+        table_names: { users: TABLE },
         invoke_url: expect.stringMatching(new RegExp(`^https://${api.id}\\.execute-api\\.${config.region}\\.amazonaws\\.com/${config.stage}$`)),
         cloudfront_url: expect.stringMatching(/^https:\/\/[a-z0-9]+\.cloudfront\.net$/),
       });
@@ -233,11 +235,14 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
       }
     });
 
-    it('answers gateway errors with CORS headers', async () => {
-      const { items = [] } = await clients.apigateway.send(new GetGatewayResponsesCommand({ restApiId: api.id }));
-      for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'BAD_REQUEST_BODY']) {
+    it("answers gateway errors as problem JSON carrying the stage's one CORS origin", async () => {
+      const { items = [] } = await clients.apigateway.send(new GetGatewayResponsesCommand({ restApiId: api.id, limit: 500 }));
+      for (const type of Object.keys(GATEWAY_RESPONSE_TYPES)) {
         const response = items.find((r) => r.responseType === type);
-        expect(response?.responseParameters).toHaveProperty(['gatewayresponse.header.Access-Control-Allow-Origin']);
+        expect(response?.responseParameters).toMatchObject({
+          'gatewayresponse.header.Access-Control-Allow-Origin': `'${config.corsOrigins[0]}'`,
+          'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        });
       }
     });
   });
@@ -358,7 +363,7 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
       const { PolicyDocument } = await clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'least-privilege' }));
       const { Table: table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: TABLE }));
       expect(policyDocument(PolicyDocument).Statement).toEqual([
-        { Sid: 'UsersTable', Effect: 'Allow', Action: STORE_TABLE_ACTIONS, Resource: table?.TableArn },
+        { Sid: 'UsersTable', Effect: 'Allow', Action: [...STORE_ACTIONS], Resource: table?.TableArn },
         {
           Sid: 'OwnLogGroup',
           Effect: 'Allow',
@@ -417,7 +422,7 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
     it(
       'changes nothing: every attribute the emulator reports matches the configuration',
       async () => {
-        reapplied = await deploy({ stage: STAGE, env, cliConfigDir: join(workDir, 'terraform-cli'), log: (line) => log.push(line) });
+        reapplied = await deploy({ api: EXAMPLE_API, stage: STAGE, env, cliConfigDir: join(workDir, 'terraform-cli'), log: (line) => log.push(line) });
         expect(reapplied.resources).toEqual({ added: 0, changed: 0, destroyed: 0 });
         expect(reapplied.outputs).toEqual(applied.outputs);
       },
@@ -430,6 +435,7 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
       'removes every resource it applied and leaves nothing of the stack behind',
       async () => {
         destroyed = await deploy({
+          api: EXAMPLE_API,
           stage: STAGE,
           env,
           destroy: true,

@@ -15,12 +15,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { STAGES, type StageConfig } from '../src/config';
+import { stageOf, type StageConfig } from '../src/api';
 import { summarizePlan, type PlanSummary } from '../src/plan/analyze';
 import type { PlanJson } from '../src/plan/plan-json';
 import { PLAN_FILES, planStack, readPlanJson, type StackPlanResult } from '../src/plan/run';
 import { renderSummary } from '../src/plan/summary';
-import { UsersApiStack } from '../src/stacks/users-api-stack';
+import { ApiStack } from '../src/stacks/api-stack';
+import { EXAMPLE } from './support/stack-json';
 import type { DeployTarget } from '../src/target';
 import { terraformOk } from '../src/terraform';
 import { tempArtifact } from './support/artifact';
@@ -35,7 +36,7 @@ const withTerraform = requireTool('terraform', terraformMissing === undefined, t
 const motoMissing = withTerraform ? motoProblem() : undefined;
 const withMoto = withTerraform && requireTool('moto_server', motoMissing === undefined, motoMissing ?? '');
 
-const STACK = 'users-api-dev';
+const STACK = 'example-api-dev';
 
 // ─── Two versions of a small route table ────────────────────────────────────────────────────────────────────────
 
@@ -67,10 +68,10 @@ const ROUTES_B: readonly RouteSpec[] = [
   createUser,
   { ...getUser, apiKeyRequired: true },
 ];
-const CONFIG_A: StageConfig = STAGES.dev;
+const CONFIG_A: StageConfig = stageOf(EXAMPLE, 'dev');
 const CONFIG_B: StageConfig = {
-  ...STAGES.dev,
-  usagePlans: { ...STAGES.dev.usagePlans, basic: { ...STAGES.dev.usagePlans.basic, quotaLimit: 2_000 } },
+  ...CONFIG_A,
+  usagePlans: { ...CONFIG_A.usagePlans, basic: { ...CONFIG_A.usagePlans.basic!, quotaLimit: 2_000 } },
 };
 
 /** Every route of a table as the gateway serves it: the route itself and the CORS preflight of its path. */
@@ -92,11 +93,11 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Synthesizes the dev stack with the given routes and config into `<outdir>/stacks/users-api-dev`. */
+/** Synthesizes the dev stack with the given routes and config into `<outdir>/stacks/example-api-dev`. */
 function synthStack(outdir: string, options: { routes: readonly RouteSpec[]; config: StageConfig; target: DeployTarget }): string {
   const app = new App({ outdir });
   const stackDir = join(outdir, 'stacks', STACK);
-  new UsersApiStack(app, STACK, { ...options, artifact: tempArtifact(), stackDir });
+  new ApiStack(app, STACK, { api: { ...EXAMPLE, routes: options.routes }, stage: options.config, target: options.target, artifact: tempArtifact(), stackDir });
   app.synth();
   return stackDir;
 }
@@ -192,15 +193,15 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
       expect.objectContaining({ kind: 'create', name: 'CreateUserBody', details: ['application/json', 'properties `name`', 'required `name`', 'used by `POST /users`'] }),
     ]);
     expect(summary.apiKeys.map((k) => [k.kind, k.name, ...k.details])).toEqual([
-      ['create', 'users-api-dev-basic', 'enabled'],
-      ['create', 'users-api-dev-partner', 'enabled'],
-      ['create', 'users-api-dev-basic', 'joins usage plan `users-api-dev-basic`'],
-      ['create', 'users-api-dev-partner', 'joins usage plan `users-api-dev-partner`'],
+      ['create', 'example-api-dev-basic', 'enabled'],
+      ['create', 'example-api-dev-partner', 'enabled'],
+      ['create', 'example-api-dev-basic', 'joins usage plan `example-api-dev-basic`'],
+      ['create', 'example-api-dev-partner', 'joins usage plan `example-api-dev-partner`'],
     ]);
     const { basic, partner } = CONFIG_A.usagePlans;
     expect(summary.usagePlans.map((p) => [p.name, ...p.details])).toEqual([
-      ['users-api-dev-basic', `throttle ${n(basic!.rateLimit)} req/s, burst ${n(basic!.burstLimit)}`, `quota ${n(basic!.quotaLimit)} per ${basic!.quotaPeriod}`, 'stages `dev`'],
-      ['users-api-dev-partner', `throttle ${n(partner!.rateLimit)} req/s, burst ${n(partner!.burstLimit)}`, `quota ${n(partner!.quotaLimit)} per ${partner!.quotaPeriod}`, 'stages `dev`'],
+      ['example-api-dev-basic', `throttle ${n(basic!.rateLimit)} req/s, burst ${n(basic!.burstLimit)}`, `quota ${n(basic!.quotaLimit)} per ${basic!.quotaPeriod}`, 'stages `dev`'],
+      ['example-api-dev-partner', `throttle ${n(partner!.rateLimit)} req/s, burst ${n(partner!.burstLimit)}`, `quota ${n(partner!.quotaLimit)} per ${partner!.quotaPeriod}`, 'stages `dev`'],
     ]);
   });
 
@@ -290,12 +291,12 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
 
   it("shows the usage plan's quota before → after, and nothing else about plans and keys", () => {
     expect(summary.usagePlans).toEqual([
-      expect.objectContaining({ kind: 'update', name: 'users-api-dev-basic', details: ['quota 1,000 → 2,000 per DAY'] }),
+      expect.objectContaining({ kind: 'update', name: 'example-api-dev-basic', details: ['quota 1,000 → 2,000 per DAY'] }),
     ]);
     expect(summary.apiKeys).toEqual([]);
     expect(summary.validators).toEqual([]);
     expect(summary.models).toEqual([]);
-    expect(markdown).toContain('- `~` `users-api-dev-basic`: quota 1,000 → 2,000 per DAY');
+    expect(markdown).toContain('- `~` `example-api-dev-basic`: quota 1,000 → 2,000 per DAY');
   });
 
   it("shows the stage redeploying because the deployment's triggers changed, and the cache TTL change", () => {

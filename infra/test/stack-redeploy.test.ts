@@ -4,12 +4,11 @@
  * would flush the stage cache and churn deployments for nothing).
  */
 import { defineRoute, type RouteSpec } from '@portico/http';
-import { CreateUserBody, routeList, routes } from '@portico/users-api/routes';
+import { CreateUserBody, routeList, routes } from './fixtures/example-api/routes';
 import * as v from 'valibot';
-import { STAGES } from '../src/config';
 import { definitionHash } from '../src/constructs/deployment';
 import { tempArtifact } from './support/artifact';
-import { only, redeployHash, removeSynthOutputs, synthTemp, synthVariant, type StackJson } from './support/stack-json';
+import { EXAMPLE, only, redeployHash, removeSynthOutputs, synthTemp, synthVariant, type StackJson } from './support/stack-json';
 
 const replaceRoute = (from: RouteSpec, to: RouteSpec): RouteSpec[] => routeList.map((r) => (r === from ? to : r));
 
@@ -75,9 +74,9 @@ describe('redeploy trigger', () => {
   describe('does not change when only the rest of the stack changes:', () => {
     const cases: [string, () => StackJson][] = [
       ['new function code', () => synthVariant('dev', { artifact: tempArtifact('export const handler = async () => ({ statusCode: 204 });') }).json],
-      ['the stage cache TTL', () => synthVariant('dev', { config: { cache: { ...STAGES.dev.cache, ttlSeconds: 3600 } } }).json],
+      ['the stage cache TTL', () => synthVariant('dev', { config: { cache: { ...EXAMPLE.stages.dev!.cache, ttlSeconds: 3600 } } }).json],
       ['the stage throttle', () => synthVariant('dev', { config: { throttle: { rateLimit: 1, burstLimit: 2 } } }).json],
-      ['usage plan quotas', () => synthVariant('dev', { config: { usagePlans: STAGES.prod.usagePlans } }).json],
+      ['usage plan quotas', () => synthVariant('dev', { config: { usagePlans: EXAMPLE.stages.prod!.usagePlans } }).json],
       ['log retention and function sizing', () => synthVariant('dev', { config: { logRetentionDays: 400, lambda: { memoryMb: 2048, timeoutSeconds: 20 } } }).json],
       ['stage variables', () => synthVariant('dev', { config: { stageVariables: { environment: 'dev', logLevel: 'warn' } } }).json],
     ];

@@ -52,9 +52,9 @@ describeWithTerraform('terraform validate', () => {
   });
 
   it.each([
-    ['users-api-dev', 'aws'],
-    ['users-api-prod', 'aws'],
-    ['users-api-dev', 'emulator'],
+    ['example-api-dev', 'aws'],
+    ['example-api-prod', 'aws'],
+    ['example-api-dev', 'emulator'],
   ])(
     'accepts %s for the %s target, without warnings',
     async (name, target) => {
@@ -74,7 +74,7 @@ describeWithTerraform('terraform validate', () => {
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'portico-invalid-'));
       onCleanup.push(dir);
-      const source = stacks.find((s) => s.name === 'users-api-dev')!;
+      const source = stacks.find((s) => s.name === 'example-api-dev')!;
       cpSync(source.dir, dir, { recursive: true, filter: (path) => !path.includes('.terraform') });
       const json = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as typeof source.json;
       const [fnId] = Object.keys(json.resource.aws_lambda_function!);

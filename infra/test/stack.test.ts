@@ -1,19 +1,23 @@
 /**
- * The users-api stacks, as synthesized by `synthesize()` from the real route table: the properties that make the
- * API behave, secure and cheap, asserted per stage against the route table and the stage config (no snapshots).
+ * The stacks of an API declaration (the fixture API in test/fixtures/example-api), as synthesized by `synthesize()`:
+ * the properties that make the API behave, secure and cheap, asserted per stage against the route table and the
+ * stage config (no snapshots).
  */
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { DRAFT_04, queryParameters, toGatewayModel, type RouteSpec } from '@portico/http';
-import { routeList, routes } from '@portico/users-api/routes';
-import { USERS_TABLE_ENV, USERS_TABLE_KEY } from '@portico/users-api/table';
+import { STORE_ACTIONS } from './fixtures/example-api/portico.config';
+import { routeList, routes } from './fixtures/example-api/routes';
 import { Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STAGE_NAMES, STAGES, stackName, type StageConfig, type StageName } from '../src/config';
+import { stageOf, type StageConfig } from '../src/api';
 import {
+  EXAMPLE,
+  EXAMPLE_STAGES,
+  exampleStack,
   GatewayView,
   deref,
   gatewayResponse,
@@ -28,14 +32,16 @@ import {
   type StackJson,
   type SynthesizedJson,
 } from './support/stack-json';
+import { corsFunctionCode } from '../src/constructs/edge';
+import { GATEWAY_RESPONSE_TYPES, VALIDATION_ERROR_HEADER } from '../src/constructs/gateway-responses';
 import { renderGatewayResponse } from './support/gateway-template';
-import { storeCommands, storeTableActions } from './support/store-actions';
 
 Testing.setupJest();
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
 const LAMBDA = 'aws_lambda_function';
 const TABLE = 'aws_dynamodb_table';
+const USERS_TABLE = EXAMPLE.tables!.users!;
 const API = 'aws_api_gateway_rest_api';
 
 /** Every path of the route table and its parents, root included. */
@@ -80,21 +86,21 @@ beforeAll(() => {
 });
 afterAll(removeSynthOutputs);
 
-const stackOf = (stage: StageName): SynthesizedJson => {
+const stackOf = (stage: string): SynthesizedJson => {
   const found = synthesized.find((s) => s.stage === stage);
   if (!found) throw new Error(`No synthesized stack for ${stage}`);
   return found;
 };
 
-it('synthesizes one stack per stage, named users-api-<stage>', () => {
-  expect(synthesized.map((s) => s.name)).toEqual(STAGE_NAMES.map(stackName));
+it('synthesizes one stack per stage, named <api>-<stage>', () => {
+  expect(synthesized.map((s) => s.name)).toEqual(EXAMPLE_STAGES.map(exampleStack));
   expect(synthesized.every((s) => s.omitted.length === 0)).toBe(true);
   // Generous bound: a synth that gets much slower than ~1 s per app is a regression worth seeing.
   expect(synthMs).toBeLessThan(15_000);
 });
 
-describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
-  const config: StageConfig = STAGES[stage];
+describe.each(EXAMPLE_STAGES)('stack example-api-%s', (stage) => {
+  const config: StageConfig = stageOf(EXAMPLE, stage);
   let stack: StackJson;
   let text: string;
   let dir: string;
@@ -220,46 +226,79 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
         expect(headers['method.response.header.Access-Control-Allow-Methods']).toBe(`'${[...methods, 'OPTIONS'].join(',')}'`);
         expect(headers['method.response.header.Access-Control-Allow-Headers']).toMatch(/X-Api-Key/);
         expect(headers['method.response.header.Vary']).toBe("'Origin'");
-        // Several origins: the template echoes the caller's Origin only when it is on the allowlist.
         const template = (response!.response_templates as Record<string, string>)['application/json']!;
-        const allowed = [...template.matchAll(/\$origin == "([^"]+)"/g)].map((m) => m[1]);
-        expect(allowed.sort()).toEqual([...config.corsOrigins].sort());
-        expect(template).toContain('$context.responseOverride.header.Access-Control-Allow-Origin');
-        expect(headers['method.response.header.Access-Control-Allow-Origin']).toBeUndefined();
+        if (config.corsOrigins.length === 1) {
+          expect(headers['method.response.header.Access-Control-Allow-Origin']).toBe(`'${config.corsOrigins[0]}'`);
+        } else {
+          // Several origins: the template echoes the caller's Origin only when it is on the allowlist.
+          const allowed = [...template.matchAll(/\$origin == "([^"]+)"/g)].map((m) => m[1]);
+          expect(allowed.sort()).toEqual([...config.corsOrigins].sort());
+          expect(template).toContain('$context.responseOverride.header.Access-Control-Allow-Origin');
+          expect(headers['method.response.header.Access-Control-Allow-Origin']).toBeUndefined();
+        }
       }
       const preflights = [...gateway.methods.keys()].filter((k) => k.startsWith('OPTIONS '));
       expect(preflights.sort()).toEqual([...methodsByPath(routeList).keys()].map((p) => `OPTIONS ${p}`).sort());
     });
 
-    it.each(['DEFAULT_4XX', 'DEFAULT_5XX', 'BAD_REQUEST_BODY'])('puts CORS headers on %s gateway responses', (type) => {
-      const headers = gatewayResponse(stack, type).response_parameters as Record<string, string>;
-      expect(headers).toMatchObject({
-        'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin',
-        'gatewayresponse.header.Vary': "'Origin'",
+    it('defines a gateway response for every response type, none of which echoes the request Origin', () => {
+      const types = Object.values(resourcesOf(stack, 'aws_api_gateway_gateway_response')).map((r) => r.response_type);
+      expect(types.sort()).toEqual(Object.keys(GATEWAY_RESPONSE_TYPES).sort());
+      for (const type of types) {
+        const headers = gatewayResponse(stack, String(type)).response_parameters as Record<string, string>;
+        expect(Object.values(headers)).not.toContain('method.request.header.Origin');
+        expect(headers['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
+        expect(headers['gatewayresponse.header.Vary']).toBe("'Origin'");
+        // One origin: static on every error. Several: none at the gateway; the edge adds it for allowed origins.
+        expect(headers['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(
+          config.corsOrigins.length === 1 ? `'${config.corsOrigins[0]}'` : undefined,
+        );
+      }
+    });
+
+    it('lets the edge add Allow-Origin to gateway errors exactly when the allowlist has several origins', () => {
+      const functions = Object.values(resourcesOf(stack, 'aws_cloudfront_function'));
+      const behavior = only(stack, 'aws_cloudfront_distribution').body.default_cache_behavior as Body;
+      if (config.corsOrigins.length === 1) {
+        expect(functions).toHaveLength(0);
+        expect(behavior.function_association).toBeUndefined();
+        return;
+      }
+      expect(functions).toHaveLength(1);
+      expect(functions[0]).toMatchObject({ runtime: 'cloudfront-js-2.0', publish: true, code: corsFunctionCode(config.corsOrigins) });
+      const [fnId] = Object.keys(resourcesOf(stack, 'aws_cloudfront_function'));
+      expect(behavior.function_association).toEqual([
+        { event_type: 'viewer-response', function_arn: ref('aws_cloudfront_function', fnId!, 'arn') },
+      ]);
+    });
+
+    it.each(Object.entries(GATEWAY_RESPONSE_TYPES))('renders %s as problem JSON in the function\'s format', (type, status) => {
+      const template = (gatewayResponse(stack, type).response_templates as Record<string, string>)['application/json']!;
+      const message = 'Too Many "Requests" \\ for now';
+
+      const body = renderGatewayResponse(template, {
+        'error.messageString': JSON.stringify(message),
+        'error.responseType': type,
+        requestId: '4c8f2a6e-2f1b-4a44-9d2c-6a1b7f3e9d10',
       });
-      expect(headers['gatewayresponse.header.Access-Control-Allow-Headers']).toMatch(/X-Api-Key/);
+
+      expect(JSON.parse(body)).toEqual({
+        type: 'about:blank',
+        ...(status === undefined ? {} : { title: expect.any(String), status }),
+        detail: message,
+        code: type,
+        requestId: '4c8f2a6e-2f1b-4a44-9d2c-6a1b7f3e9d10',
+      });
     });
 
-    it("answers an invalid body with a 400 that says which field failed ($context.error.validationErrorString)", () => {
-      const response = gatewayResponse(stack, 'BAD_REQUEST_BODY');
-      expect(response.status_code).toBe('400');
-      expect((response.response_templates as Record<string, string>)['application/json']).toContain(
-        '$context.error.validationErrorString',
-      );
-    });
-
-    it.each([
-      ['a plain message', '[object has missing required properties (["name"])]'],
-      // The validator quotes the client's input: a quote, a backslash, a slash, a newline, non-ASCII text.
-      ['an apostrophe in the input', `[string "O'Brien-${'x'.repeat(100)}" is too long (length: 108, maximum allowed: 100)]`],
-      ['backslashes, slashes and a newline', '[ECMA 262 regex "^a\\/b$" does not match input string "a/\nb"]'],
-      ['non-ASCII input', '[string "Zoë 😀" is not a valid email address]'],
-    ])('renders BAD_REQUEST_BODY as JSON carrying the validation error verbatim: %s', (_, validationErrorString) => {
-      const template = (gatewayResponse(stack, 'BAD_REQUEST_BODY').response_templates as Record<string, string>)['application/json']!;
-
-      const body = renderGatewayResponse(template, { message: 'Invalid request body', validationErrorString });
-
-      expect(JSON.parse(body)).toEqual({ message: 'Invalid request body', details: validationErrorString });
+    it('carries the validator\'s reason in a header, where its quotes cannot break the JSON body', () => {
+      for (const type of ['BAD_REQUEST_BODY', 'BAD_REQUEST_PARAMETERS']) {
+        const response = gatewayResponse(stack, type);
+        expect((response.response_parameters as Record<string, string>)[`gatewayresponse.header.${VALIDATION_ERROR_HEADER}`]).toBe(
+          'context.error.validationErrorString',
+        );
+        expect(JSON.stringify(response.response_templates)).not.toContain('validationErrorString');
+      }
     });
   });
 
@@ -271,7 +310,7 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
       const stageRef = ref('aws_api_gateway_stage', only(stack, 'aws_api_gateway_stage').id, 'stage_name');
       expect(Object.keys(plans)).toHaveLength(Object.keys(config.usagePlans).length);
       for (const [name, limits] of Object.entries(config.usagePlans)) {
-        const [planId, plan] = Object.entries(plans).find(([, p]) => p.name === `${stackName(stage)}-${name}`) ?? [];
+        const [planId, plan] = Object.entries(plans).find(([, p]) => p.name === `${exampleStack(stage)}-${name}`) ?? [];
         expect(plan).toMatchObject({
           api_stages: [{ api_id: ref(API, api.id, 'id'), stage: stageRef }],
           throttle_settings: { rate_limit: limits.rateLimit, burst_limit: limits.burstLimit },
@@ -284,7 +323,7 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
         expect(keys[keyId!]).toMatchObject({ enabled: true });
       }
       expect(Object.values(plans).map((p) => p.name).sort()).toEqual(
-        ['basic', 'partner'].map((name) => `${stackName(stage)}-${name}`),
+        ['basic', 'partner'].map((name) => `${exampleStack(stage)}-${name}`),
       );
     });
 
@@ -314,7 +353,7 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
 
     it('gets the table name in the variable the store reads', () => {
       const variables = (fn.body.environment as { variables: Record<string, string> }).variables;
-      expect(variables[USERS_TABLE_ENV]).toBe(ref(TABLE, table.id, 'name'));
+      expect(variables[USERS_TABLE.env]).toBe(ref(TABLE, table.id, 'name'));
       expect(variables.CORS_ORIGINS).toBe(config.corsOrigins.join(','));
     });
 
@@ -337,11 +376,10 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
       statements = policies[0]!;
     });
 
-    it('grants exactly the DynamoDB actions the store calls, on the users table only', () => {
-      expect(storeCommands().length).toBeGreaterThan(0);
+    it('grants exactly the DynamoDB actions the API declares for its table, on that table only', () => {
       const dynamo = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
       expect(dynamo).toHaveLength(1);
-      expect(list(dynamo[0]!.Action).sort()).toEqual(storeTableActions());
+      expect(list(dynamo[0]!.Action).sort()).toEqual([...STORE_ACTIONS].sort());
       // The table has no secondary index, so the table ARN is the only resource (no `/index/*`).
       expect(table.body.global_secondary_index ?? table.body.local_secondary_index).toBeUndefined();
       expect(list(dynamo[0]!.Resource)).toEqual([ref(TABLE, table.id, 'arn')]);
@@ -397,11 +435,11 @@ describe.each(STAGE_NAMES)('stack users-api-%s', (stage) => {
         billing_mode: 'PAY_PER_REQUEST',
         point_in_time_recovery: { enabled: true },
         server_side_encryption: { enabled: true },
-        hash_key: USERS_TABLE_KEY,
-        attribute: [{ name: USERS_TABLE_KEY, type: 'S' }],
+        hash_key: USERS_TABLE.partitionKey.name,
+        attribute: [{ name: USERS_TABLE.partitionKey.name, type: 'S' }],
         deletion_protection_enabled: config.protectData,
       });
-      expect(table.body.name).toBe(`${stackName(stage)}-users`);
+      expect(table.body.name).toBe(`${exampleStack(stage)}-users`);
     });
   });
 
@@ -561,7 +599,7 @@ describe('dev and prod', () => {
       (s) =>
         Object.fromEntries(
           Object.values(resourcesOf(s, 'aws_api_gateway_usage_plan')).map((p) => [
-            String(p.name).replace(/^users-api-\w+-/, ''),
+            String(p.name).replace(/^example-api-\w+-/, ''),
             p.quota_settings,
           ]),
         ),
@@ -578,13 +616,16 @@ describe('dev and prod', () => {
   it.each(facts)('differ in %s exactly as their configs say', (_, fromStack, fromConfig) => {
     const dev = stackOf('dev').json;
     const prod = stackOf('prod').json;
-    expect(fromStack(dev)).toEqual(fromConfig(STAGES.dev));
-    expect(fromStack(prod)).toEqual(fromConfig(STAGES.prod));
+    expect(fromStack(dev)).toEqual(fromConfig(stageOf(EXAMPLE, 'dev')));
+    expect(fromStack(prod)).toEqual(fromConfig(stageOf(EXAMPLE, 'prod')));
     expect(fromStack(dev)).not.toEqual(fromStack(prod));
   });
 
-  it('share one architecture: the same resource types and counts', () => {
-    expect(resourceCounts(stackOf('dev').json)).toEqual(resourceCounts(stackOf('prod').json));
+  it('share one architecture: the same resource types and counts, but the edge CORS function of several origins', () => {
+    const { aws_cloudfront_function: devFunctions, ...dev } = resourceCounts(stackOf('dev').json);
+    const { aws_cloudfront_function: prodFunctions, ...prod } = resourceCounts(stackOf('prod').json);
+    expect(dev).toEqual(prod);
+    expect([devFunctions, prodFunctions]).toEqual([undefined, 1]);
   });
 });
 
@@ -618,10 +659,11 @@ describe('config variants', () => {
     expect((gatewayResponse(json, 'DEFAULT_4XX').response_parameters as Record<string, string>)).toMatchObject({
       'gatewayresponse.header.Access-Control-Allow-Origin': `'${origin}'`,
     });
+    expect(resourcesOf(json, 'aws_cloudfront_function')).toEqual({});
   });
 
   it('without a stage cache, provisions no cluster and caches no method', () => {
-    const { json } = synthVariant('dev', { config: { cache: { ...STAGES.dev.cache, enabled: false } } });
+    const { json } = synthVariant('dev', { config: { cache: { ...EXAMPLE.stages.dev!.cache, enabled: false } } });
     const stage = only(json, 'aws_api_gateway_stage').body;
     expect(stage.cache_cluster_enabled).toBe(false);
     expect(stage.cache_cluster_size).toBeUndefined();

@@ -7,15 +7,15 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { isAbsolute, join, resolve } from 'node:path';
-import { STAGES } from '../src/config';
 import { checkDestroy, chooseStage } from '../src/deploy';
 import { planTargetFromEnv, targetFromEnv, type DeployTarget } from '../src/target';
 import { terraform } from '../src/terraform';
 import { startMoto, type MotoServer } from './support/moto';
-import { removeSynthOutputs, synthTemp, synthVariant, type SynthesizedJson } from './support/stack-json';
+import { EXAMPLE, EXAMPLE_API_FIXTURE, removeSynthOutputs, synthTemp, synthVariant, type SynthesizedJson } from './support/stack-json';
 import { motoProblem, requireTool, terraformInit, terraformProblem, terraformTestEnv } from './support/tools';
 
 const INFRA = resolve(__dirname, '..');
+const APIS = [EXAMPLE_API_FIXTURE];
 const backendOf = (json: { terraform: Record<string, unknown> }) => json.terraform.backend as Record<string, Record<string, unknown>>;
 
 describe('the deploy target, from the environment', () => {
@@ -63,22 +63,23 @@ describe('the deploy target, from the environment', () => {
 
 describe('the stage a deploy picks', () => {
   it('takes --stage over STAGE, STAGE over the default, and dev by default', () => {
-    expect(chooseStage('prod', 'dev')).toEqual({ stage: 'prod', from: '--stage' });
-    expect(chooseStage(undefined, 'prod')).toEqual({ stage: 'prod', from: 'STAGE' });
-    expect(chooseStage('', '')).toEqual({ stage: 'dev', from: 'default' });
+    expect(chooseStage(APIS, 'prod', 'dev')).toEqual({ stage: 'prod', from: '--stage' });
+    expect(chooseStage(APIS, undefined, 'prod')).toEqual({ stage: 'prod', from: 'STAGE' });
+    expect(chooseStage(APIS, '', '')).toEqual({ stage: 'dev', from: 'default' });
   });
 
-  it('refuses an unknown stage, naming the valid ones', () => {
-    expect(() => chooseStage('staging', undefined)).toThrow('Unknown stage "staging": use --stage dev|prod');
-    expect(() => chooseStage(undefined, 'Prod')).toThrow(/Unknown stage "Prod"/);
+  it('refuses a stage the API does not declare, naming the ones it does', () => {
+    expect(() => chooseStage(APIS, 'staging', undefined)).toThrow('example-api has no stage "staging": use --stage dev|prod');
+    expect(() => chooseStage(APIS, undefined, 'Prod')).toThrow(/no stage "Prod"/);
   });
 
-  it('destroys prod only with --confirm users-api-prod', () => {
-    expect(() => checkDestroy('prod', true, undefined)).toThrow('repeat with --confirm users-api-prod');
-    expect(() => checkDestroy('prod', true, 'users-api-dev')).toThrow(/--confirm users-api-prod/);
-    expect(() => checkDestroy('prod', true, 'users-api-prod')).not.toThrow();
-    expect(() => checkDestroy('dev', true, undefined)).not.toThrow();
-    expect(() => checkDestroy('prod', false, undefined)).not.toThrow();
+  it('destroys a stage that protects its data (prod) only with --confirm <stack>', () => {
+    const api = EXAMPLE_API_FIXTURE;
+    expect(() => checkDestroy(api, 'prod', true, undefined)).toThrow('repeat with --confirm example-api-prod');
+    expect(() => checkDestroy(api, 'prod', true, 'example-api-dev')).toThrow(/--confirm example-api-prod/);
+    expect(() => checkDestroy(api, 'prod', true, 'example-api-prod')).not.toThrow();
+    expect(() => checkDestroy(api, 'dev', true, undefined)).not.toThrow();
+    expect(() => checkDestroy(api, 'prod', false, undefined)).not.toThrow();
   });
 });
 
@@ -87,14 +88,14 @@ describe('the backend block of a stack', () => {
     const target: DeployTarget = { backend: { kind: 's3', bucket: 'acme-state', region: 'us-east-1', lockTable: 'acme-locks', keyPrefix: 'team' } };
     const { json } = synthVariant('prod', { target });
     expect(backendOf(json)).toEqual({
-      s3: { bucket: 'acme-state', key: 'team/users-api-prod.tfstate', region: 'us-east-1', encrypt: true, dynamodb_table: 'acme-locks' },
+      s3: { bucket: 'acme-state', key: 'team/example-api-prod.tfstate', region: 'us-east-1', encrypt: true, dynamodb_table: 'acme-locks' },
     });
   });
 
   it("is locked through S3's own lock file without a table, in the stage's region under the portico prefix", () => {
     const { json } = synthVariant('dev', { target: { backend: { kind: 's3', bucket: 'acme-state' } } });
     expect(backendOf(json)).toEqual({
-      s3: { bucket: 'acme-state', key: 'portico/users-api-dev.tfstate', region: STAGES.dev.region, encrypt: true, use_lockfile: true },
+      s3: { bucket: 'acme-state', key: 'portico/example-api-dev.tfstate', region: EXAMPLE.stages.dev!.region, encrypt: true, use_lockfile: true },
     });
   });
 
@@ -168,7 +169,7 @@ const withTools =
   it('a held DynamoDB lock stops a plan of the same stage, not of the other, and a plan releases its own', async () => {
     const { stacks, env } = await initStacks(TABLE, 'locktable');
     const [dev, prod] = [stacks.find((s) => s.stage === 'dev')!, stacks.find((s) => s.stage === 'prod')!];
-    const devLock = `${BUCKET}/locktable/users-api-dev.tfstate`;
+    const devLock = `${BUCKET}/locktable/example-api-dev.tfstate`;
     await dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { LockID: { S: devLock }, Info: { S: HELD } } }));
 
     const [blocked, free] = [await plan(dev, env), await plan(prod, env)];
@@ -178,14 +179,14 @@ const withTools =
     expect(blocked.stderr).toContain('another-deploy');
     expect(free.stderr).toBe('');
     expect(free.code).toBe(0);
-    const prodLock = await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/locktable/users-api-prod.tfstate` } } }));
+    const prodLock = await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/locktable/example-api-prod.tfstate` } } }));
     expect(prodLock.Item).toBeUndefined();
   });
 
   it("a held S3 lock file stops a plan of the same stage, not of the other (no lock table)", async () => {
     const { stacks, env } = await initStacks(undefined, 'lockfile');
     const [dev, prod] = [stacks.find((s) => s.stage === 'dev')!, stacks.find((s) => s.stage === 'prod')!];
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lockfile/users-api-prod.tfstate.tflock', Body: HELD }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lockfile/example-api-prod.tfstate.tflock', Body: HELD }));
 
     const [free, blocked] = [await plan(dev, env), await plan(prod, env)];
 

@@ -18,8 +18,18 @@ export interface ApiFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Retention of the function's log group, in days. @default 30 */
   readonly logRetentionDays?: number;
-  /** The one table the function may touch, and exactly the actions its store calls. */
-  readonly table: { readonly arn: string; readonly actions: readonly string[] };
+  /** The tables the function may touch, each with exactly the actions its store calls. @default [] */
+  readonly tables?: readonly FunctionTableGrant[];
+  /** Executions the function may run at once. @default unreserved (the account's shared pool) */
+  readonly reservedConcurrency?: number;
+}
+
+/** One table the function's role may use. */
+export interface FunctionTableGrant {
+  /** The policy statement's id, e.g. `OrdersTable`. */
+  readonly sid: string;
+  readonly arn: string;
+  readonly actions: readonly string[];
 }
 
 /**
@@ -64,7 +74,7 @@ export class ApiFunction extends Construct {
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'UsersTable', Effect: 'Allow', Action: [...props.table.actions], Resource: props.table.arn },
+          ...(props.tables ?? []).map((t) => ({ Sid: t.sid, Effect: 'Allow', Action: [...t.actions], Resource: t.arn })),
           {
             Sid: 'OwnLogGroup',
             Effect: 'Allow',
@@ -93,6 +103,7 @@ export class ApiFunction extends Construct {
       memorySize: props.memoryMb ?? 512,
       timeout: props.timeoutSeconds ?? 10,
       tracingConfig: { mode: 'Active' },
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { variables: { ...props.environment } },
       dependsOn: [this.logGroup, policy],
     });

@@ -1,4 +1,3 @@
-import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
@@ -23,33 +22,20 @@ const HEADER = (name: string): string => `method.response.header.${name}`;
 const quoted = (value: string): string => `'${value}'`;
 
 /**
- * The validator's message as the inside of a JSON string. `$util.escapeJavaScript` also escapes `'` as backslash +
- * quote, which is no JSON escape, and the message quotes the client's input (`string "O'Brien" is too long …`), so
- * the body would not parse. AWS's documented fix undoes it with Java's regex `replaceAll`: VTL string literals keep
- * their backslashes, so the template's `"\\'"` is the regex for one backslash followed by a quote.
- */
-const JSON_STRING_OF_VALIDATION_ERROR = `$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\\\'","'")`;
-
-/**
- * CORS at the gateway, for answers the function never sees: preflight, and errors the gateway makes itself.
+ * CORS preflight at the gateway: the function never sees an OPTIONS request (the gateway's own errors get their
+ * CORS headers from `GatewayResponses`).
  *
  * Preflight is an OPTIONS MOCK method per resource. A MOCK can only return fixed headers, and an allowlist of several
  * origins needs the one that asked echoed back, so the integration response template compares the request's
  * `Origin` with the allowlist and sets `Access-Control-Allow-Origin` through `$context.responseOverride` only on a
  * match; a foreign origin gets no Allow-Origin header and the browser refuses. With a single origin the header is a
  * plain static value.
- *
- * Gateway responses (DEFAULT_4XX, DEFAULT_5XX, BAD_REQUEST_BODY) take no template logic for headers. With one origin
- * they carry it; with several they echo the request's `Origin`. That lets a foreign page read a gateway error
- * ("Forbidden", "Invalid request body"), which carries no user data, and without Allow-Credentials the browser
- * sends no cookies for it: the same exposure as `*`, but the allowed apps can read their own errors.
  */
 export class Cors extends Construct {
   constructor(scope: Construct, id: string, private readonly props: CorsProps) {
     super(scope, id);
     if (props.origins.length === 0) throw new Error('CORS needs at least one allowed origin');
     for (const [path, methods] of props.resources) this.addPreflight(path, methods);
-    this.addGatewayResponses();
   }
 
   private addPreflight(path: string, methods: readonly string[]): void {
@@ -122,36 +108,6 @@ export class Cors extends Construct {
       '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
       '#end',
     ].join('\n');
-  }
-
-  private addGatewayResponses(): void {
-    const { api, origins } = this.props;
-    const cors = {
-      'gatewayresponse.header.Access-Control-Allow-Origin':
-        origins.length === 1 ? quoted(origins[0]!) : 'method.request.header.Origin',
-      'gatewayresponse.header.Access-Control-Allow-Headers': quoted(this.allowHeaders()),
-      'gatewayresponse.header.Vary': quoted('Origin'),
-    };
-    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX'] as const) {
-      api.define(
-        new ApiGatewayGatewayResponse(this, pascalCase(type.toLowerCase()), {
-          restApiId: api.id,
-          responseType: type,
-          responseParameters: cors,
-          responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
-        }),
-      );
-    }
-    // The validator's reason, so clients see which field failed instead of a bare "Invalid request body".
-    api.define(
-      new ApiGatewayGatewayResponse(this, 'BadRequestBody', {
-        restApiId: api.id,
-        responseType: 'BAD_REQUEST_BODY',
-        statusCode: '400',
-        responseParameters: cors,
-        responseTemplates: { 'application/json': `{"message":$context.error.messageString,"details":"${JSON_STRING_OF_VALIDATION_ERROR}"}` },
-      }),
-    );
   }
 
   private allowHeaders(): string {

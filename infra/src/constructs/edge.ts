@@ -1,8 +1,9 @@
 import { CloudfrontCachePolicy } from '@cdktf/provider-aws/lib/cloudfront-cache-policy';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontFunction } from '@cdktf/provider-aws/lib/cloudfront-function';
 import { CloudfrontOriginRequestPolicy } from '@cdktf/provider-aws/lib/cloudfront-origin-request-policy';
 import { Construct } from 'constructs';
-import type { CustomDomainConfig } from '../config';
+import type { CustomDomainConfig } from '../api';
 
 export interface EdgeProps {
   /** `<api-id>.execute-api.<region>.amazonaws.com` */
@@ -32,6 +33,12 @@ export interface EdgeProps {
   readonly waitForDeployment?: boolean;
   /** @default 'PriceClass_100' */
   readonly priceClass?: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+  /**
+   * The stage's CORS allowlist. With several origins the gateway's own errors carry no `Access-Control-Allow-Origin`
+   * (see `GatewayResponses`): a viewer-response function adds it for an allowed origin, and drops any echo of an
+   * origin that is not on the list. @default [] (no function)
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
@@ -39,7 +46,7 @@ const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']
 /**
  * CloudFront in front of the REGIONAL API: HTTPS only on both hops (TLS 1.2 to the origin; to viewers TLS 1.2_2021
  * with a custom domain, CloudFront's fixed policy on its default certificate), the stage as origin path so viewers
- * call `/users`, not `/dev/users`. Every viewer header but Host reaches the gateway (Host would name CloudFront's
+ * call `/orders`, not `/dev/orders`. Every viewer header but Host reaches the gateway (Host would name CloudFront's
  * domain and API Gateway answers 403 to it), which is how `x-api-key` gets through. Only GET and HEAD are cached,
  * keyed on the routes' cache query strings and the headers answers vary on; the TTL comes from the function's
  * Cache-Control (default 0), so nothing is cached unless the API says it may be.
@@ -47,12 +54,31 @@ const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']
 export class Edge extends Construct {
   readonly distribution: CloudfrontDistribution;
   /** The resources this construct leaves out in legacy-forwarding mode, by Terraform type. */
-  static readonly EMULATOR_OMITTED = ['aws_cloudfront_cache_policy', 'aws_cloudfront_origin_request_policy'];
+  static readonly EMULATOR_OMITTED = ['aws_cloudfront_cache_policy', 'aws_cloudfront_origin_request_policy', 'aws_cloudfront_function'];
+  /** The CORS function, when the allowlist has several origins (and the target has the CloudFront functions API). */
+  readonly corsFunction?: CloudfrontFunction;
+  /** The resource types this edge would have on AWS but leaves out in legacy-forwarding mode. */
+  readonly omitted: readonly string[];
 
   constructor(scope: Construct, id: string, private readonly props: EdgeProps) {
     super(scope, id);
     const forwarding = props.legacyForwarding ? this.legacyForwarding() : this.createPolicies();
+    const wantsFunction = (props.corsOrigins?.length ?? 0) > 1;
+    if (wantsFunction && !props.legacyForwarding) this.corsFunction = this.createCorsFunction();
+    this.omitted = props.legacyForwarding
+      ? Edge.EMULATOR_OMITTED.filter((type) => type !== 'aws_cloudfront_function' || wantsFunction)
+      : [];
     this.distribution = this.createDistribution(forwarding);
+  }
+
+  private createCorsFunction(): CloudfrontFunction {
+    return new CloudfrontFunction(this, 'CorsFunction', {
+      name: `${this.props.namePrefix}-cors`,
+      runtime: 'cloudfront-js-2.0',
+      comment: 'Access-Control-Allow-Origin for allowed origins only, on every answer (gateway errors included)',
+      publish: true,
+      code: corsFunctionCode(this.props.corsOrigins ?? []),
+    });
   }
 
   private createPolicies(): { cachePolicyId: string; originRequestPolicyId: string } {
@@ -131,6 +157,7 @@ export class Edge extends Construct {
         cachedMethods: ['GET', 'HEAD'],
         compress: true,
         ...forwarding,
+        ...(this.corsFunction ? { functionAssociation: [{ eventType: 'viewer-response', functionArn: this.corsFunction.arn }] } : {}),
       },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       viewerCertificate: domain
@@ -144,4 +171,33 @@ export class Edge extends Construct {
   get url(): string {
     return this.props.customDomain ? `https://${this.props.customDomain.domainName}` : `https://${this.distribution.domainName}`;
   }
+}
+
+/**
+ * The viewer-response function of an allowlist (CloudFront Functions, cloudfront-js-2.0): an allowed `Origin` gets
+ * `Access-Control-Allow-Origin` when the answer lacks it (the gateway's own errors), an echo of any other origin is
+ * removed, and `Vary: Origin` is kept so caches tell origins apart. Data, not code, comes from the config: the list
+ * is embedded as JSON.
+ *
+ * @example
+ * corsFunctionCode(['https://app.example.com', 'https://admin.example.com']); // 'var ALLOWED = [...]; function handler(event) {…}'
+ */
+export function corsFunctionCode(origins: readonly string[]): string {
+  return [
+    `var ALLOWED = ${JSON.stringify([...origins])};`,
+    'function handler(event) {',
+    '  var response = event.response;',
+    '  var headers = response.headers;',
+    '  var sent = event.request.headers.origin;',
+    '  var origin = sent ? sent.value : undefined;',
+    "  var echoed = headers['access-control-allow-origin'];",
+    "  if (echoed && echoed.value !== '*' && ALLOWED.indexOf(echoed.value) === -1) delete headers['access-control-allow-origin'];",
+    "  if (origin !== undefined && ALLOWED.indexOf(origin) !== -1 && !headers['access-control-allow-origin']) {",
+    "    headers['access-control-allow-origin'] = { value: origin };",
+    '  }',
+    "  var vary = headers['vary'] ? headers['vary'].value : '';",
+    "  if (!/(^|,)\\s*origin\\s*(,|$)/i.test(vary)) headers['vary'] = { value: vary ? vary + ', Origin' : 'Origin' };",
+    '  return response;',
+    '}',
+  ].join('\n');
 }

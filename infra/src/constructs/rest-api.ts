@@ -13,6 +13,11 @@ export interface RestApiProps {
    * @default 'REGIONAL'
    */
   readonly endpointType?: 'REGIONAL' | 'EDGE' | 'PRIVATE';
+  /**
+   * Media types passed to the function as base64 bytes, and returned as bytes to clients whose `Accept` names one.
+   * @default none: every body is text
+   */
+  readonly binaryMediaTypes?: readonly string[];
 }
 
 /**
@@ -32,7 +37,10 @@ export class RestApi extends Construct {
       ...(props.description ? { description: props.description } : {}),
       endpointConfiguration: { types: [props.endpointType ?? 'REGIONAL'] },
       apiKeySource: 'HEADER',
+      ...(props.binaryMediaTypes?.length ? { binaryMediaTypes: [...props.binaryMediaTypes] } : {}),
     });
+    // Binary media types only take effect in a new deployment: they join the definition the redeploy hashes.
+    if (props.binaryMediaTypes?.length) this.define(this.api);
   }
 
   /** The id of the resource at `path` (`/` is the root), creating it and its missing parents. */

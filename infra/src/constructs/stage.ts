@@ -6,7 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { CacheConfig, ThrottleConfig } from '../config';
+import type { CacheConfig, ThrottleConfig } from '../api';
 import type { GatewayRoute } from '../gateway-routes';
 import type { RestApi } from './rest-api';
 

@@ -2,7 +2,7 @@ import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { Construct } from 'constructs';
-import type { UsagePlanConfig } from '../config';
+import type { UsagePlanConfig } from '../api';
 
 export interface UsagePlansProps {
   readonly apiId: string;

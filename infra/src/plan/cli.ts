@@ -1,13 +1,13 @@
-/** `pnpm plan [--stage dev] [--plans-dir DIR]`: plan every stack (or the chosen ones); exit 1 if any fails. */
-import { isStageName, STAGE_NAMES, type StageName } from '../config';
-import { planStacks } from './run';
+/** `portico-infra plan` arguments: see USAGE. */
 
-export const USAGE = `usage: pnpm plan [--stage <${STAGE_NAMES.join('|')}>]... [--plans-dir DIR]
+export const USAGE = `usage: pnpm plan [--api NAME]... [--stage NAME]... [--plans-dir DIR]
 
 Synthesizes the stacks, then per stack runs terraform init, plan, show, and writes
-infra/plans/<stack>/{plan.tfplan,plan.json,plan.txt,summary.md}.
+infra/plans/<api>-<stage>/{plan.tfplan,plan.json,plan.txt,summary.md}.
 
-  --stage NAME      plan only this stage's stack (repeat, or comma-separate; default: every stage,
+  --api NAME        plan only this API's stacks (repeat, or comma-separate; default: the app the command runs in,
+                    else every API under apps/)
+  --stage NAME      plan only this stage's stacks (repeat, or comma-separate; default: every stage,
                     or STAGE when it is set)
   --plans-dir DIR   where the plan files go (default: infra/plans)
 
@@ -16,14 +16,19 @@ TF_PLUGIN_MIRROR installs the AWS provider from a local mirror; TF_PLUGIN_CACHE_
 PORTICO_PLAN_LOCK=false plans without taking the state lock.`;
 
 export interface PlanArgs {
-  readonly stages?: StageName[];
+  readonly apis?: string[];
+  readonly stages?: string[];
   readonly plansDir?: string;
   readonly help?: boolean;
 }
 
-/** Parses the command line; `STAGE` from the environment applies when no `--stage` is given. Throws on a bad argument. */
+/**
+ * Parses the command line; `STAGE` from the environment applies when no `--stage` is given. Throws on a bad
+ * argument. Whether an API declares a stage is checked once the APIs are known.
+ */
 export function parsePlanArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): PlanArgs {
   const stages: string[] = [];
+  const apis: string[] = [];
   let plansDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -35,46 +40,18 @@ export function parsePlanArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     };
     if (flag === '--help' || flag === '-h') return { help: true };
     else if (flag === '--stage') stages.push(...value().split(','));
+    else if (flag === '--api') apis.push(...value().split(','));
     else if (flag === '--plans-dir') plansDir = value();
     else if (flag === '--') continue;
     else throw new Error(`Unknown argument ${JSON.stringify(arg)}\n\n${USAGE}`);
   }
   if (stages.length === 0 && env.STAGE) stages.push(...env.STAGE.split(','));
-  const names = [...new Set(stages.map((s) => s.trim()).filter(Boolean))];
-  const unknown = names.find((name) => !isStageName(name));
-  if (unknown) throw new Error(`Unknown stage "${unknown}": use one of ${STAGE_NAMES.join(', ')}`);
-  return { ...(names.length > 0 ? { stages: names as StageName[] } : {}), ...(plansDir ? { plansDir } : {}) };
-}
-
-async function main(): Promise<number> {
-  let args: PlanArgs;
-  try {
-    args = parsePlanArgs(process.argv.slice(2), process.env);
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const result = await planStacks({
-    env: process.env,
-    ...(args.stages ? { stages: args.stages } : {}),
-    ...(args.plansDir ? { plansDir: args.plansDir } : {}),
-  });
-  return result.ok ? 0 : 1;
-}
-
-// Only when run as the entry point (tsx src/plan/cli.ts), not when a test imports parsePlanArgs.
-if (process.argv[1] && /[\\/]plan[\\/]cli\.[cm]?[jt]s$/.test(process.argv[1])) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
+  const clean = (list: string[]) => [...new Set(list.map((s) => s.trim()).filter(Boolean))];
+  const names = clean(stages);
+  const apiNames = clean(apis);
+  return {
+    ...(apiNames.length > 0 ? { apis: apiNames } : {}),
+    ...(names.length > 0 ? { stages: names } : {}),
+    ...(plansDir ? { plansDir } : {}),
+  };
 }

@@ -15,8 +15,9 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { findInfraDir, synthesizeFromEnv, type SynthesizedStack } from '../app';
-import { STAGE_NAMES, stackName, type StageName } from '../config';
+import { stackName } from '../api';
+import { findInfraDir, selectApis, synthesizeFromEnv, type SynthesizedStack } from '../app';
+import type { DiscoveredApi } from '../discover';
 import { planTargetFromEnv, type DeployTarget } from '../target';
 import { terraform, terraformEnv, type TerraformResult } from '../terraform';
 import { summarizePlan, type PlanTotals } from './analyze';
@@ -127,8 +128,10 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
 export interface PlanRunOptions {
   /** Target, state backend, provider mirror, Lambda build: see `target.ts`, `terraform.ts` and `app.ts`. */
   readonly env: NodeJS.ProcessEnv;
-  /** @default every stage */
-  readonly stages?: readonly StageName[];
+  /** @default the API of the working directory's app, else every declared API (see `selectApis`) */
+  readonly apis?: readonly DiscoveredApi[];
+  /** @default every stage each API declares */
+  readonly stages?: readonly string[];
   /** @default '<infra>/plans' */
   readonly plansDir?: string;
   /** @default console.log */
@@ -151,26 +154,31 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
   const log = options.log ?? ((line: string) => console.log(line));
   const infraDir = findInfraDir();
   const plansDir = options.plansDir ?? join(infraDir, 'plans');
-  const stages = options.stages ?? STAGE_NAMES;
+  const apis = options.apis ?? (await selectApis(undefined));
+  const planned = apis.flatMap((api) =>
+    Object.keys(api.config.stages)
+      .filter((stage) => !options.stages || options.stages.includes(stage))
+      .map((stage) => stackName(api.config, stage)),
+  );
   const target = planTargetFromEnv(env, infraDir);
   if (env.PORTICO_STATE_BUCKET && target.backend.kind === 'local' && !target.endpoint) {
     log(`plan: no AWS credentials to read s3://${env.PORTICO_STATE_BUCKET} with: planning against local state instead`);
   }
   // Before anything can fail: no stack of this run may keep the files of an earlier one.
-  for (const stage of stages) clearPlanFiles(join(plansDir, stackName(stage)));
+  for (const stack of planned) clearPlanFiles(join(plansDir, stack));
 
   const synthStarted = performance.now();
   let synthesized: SynthesizedStack[];
   try {
-    synthesized = await synthesizeFromEnv(env, { stages, target });
+    synthesized = await synthesizeFromEnv(env, { apis, ...(options.stages ? { stages: options.stages } : {}), target });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`synth failed: ${message}`);
     const synthMs = Math.round(performance.now() - synthStarted);
-    const stacks = stages.map((stage) => ({
-      stack: stackName(stage),
+    const stacks = planned.map((stack) => ({
+      stack,
       ok: false,
-      outDir: join(plansDir, stackName(stage)),
+      outDir: join(plansDir, stack),
       timings: {},
       error: `synth failed: ${message}`,
     }));

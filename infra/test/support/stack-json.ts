@@ -4,17 +4,26 @@
  * references the way Terraform would, so tests can say "the method of GET /users" instead of naming logical ids.
  */
 import type { RouteSpec } from '@portico/http';
-import { routeList } from '@portico/users-api/routes';
 import { Testing } from 'cdktf';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stackName, stageOf, type ApiConfig, type StageSettings } from '../../src/api';
 import { synthesize, type SynthesizedStack } from '../../src/app';
-import { stackName, stageConfig, type StageConfig, type StageName } from '../../src/config';
 import type { LambdaArtifact } from '../../src/lambda-artifact';
-import { UsersApiStack } from '../../src/stacks/users-api-stack';
+import { ApiStack } from '../../src/stacks/api-stack';
 import type { DeployTarget } from '../../src/target';
+import { EXAMPLE_API } from '../fixtures/example-api/portico.config';
 import { tempArtifact } from './artifact';
+
+/** The fixture API the stack tests synthesize (test/fixtures/example-api). */
+export const EXAMPLE = EXAMPLE_API.config;
+/** The fixture API as discovery hands it over. */
+export const EXAMPLE_API_FIXTURE = EXAMPLE_API;
+/** The fixture's stack name of a stage: `example-api-dev`. */
+export const exampleStack = (stage: string): string => stackName(EXAMPLE, stage);
+/** The fixture's stage names. */
+export const EXAMPLE_STAGES = Object.keys(EXAMPLE.stages);
 
 export type Body = Record<string, unknown>;
 
@@ -47,22 +56,25 @@ export const tempTarget = (outdir: string, extra: Partial<DeployTarget> = {}): D
 
 /**
  * Synthesizes the stacks into a fresh temp dir and parses each `cdk.tf.json`.
- * @default the real users-api route table, a small test Lambda zip, AWS target, every stage
+ * @default the fixture API (its routes unless `routes` is given), a small test Lambda zip, AWS target, every stage
  */
 export function synthTemp(
   options: {
+    api?: ApiConfig;
     routes?: readonly RouteSpec[];
     artifact?: LambdaArtifact;
     target?: Partial<DeployTarget>;
-    stages?: readonly StageName[];
+    stages?: readonly string[];
   } = {},
 ): { outdir: string; stacks: SynthesizedJson[]; ms: number } {
   const outdir = mkdtempSync(join(tmpdir(), 'portico-synth-'));
   outdirs.push(outdir);
   const started = performance.now();
+  const api = options.api ?? EXAMPLE;
+  const artifact = options.artifact ?? tempArtifact();
   const stacks = synthesize({
-    routes: options.routes ?? routeList,
-    artifact: options.artifact ?? tempArtifact(),
+    apis: [{ config: options.routes ? { ...api, routes: options.routes } : api, dir: EXAMPLE_API.dir }],
+    artifact: () => artifact,
     target: tempTarget(outdir, options.target),
     outdir,
     ...(options.stages ? { stages: options.stages } : {}),
@@ -78,16 +90,23 @@ export function synthTemp(
   };
 }
 
-/** One stage's stack synthesized in memory with `Testing`, with its config, routes or artifact changed. */
+/** One stage's stack synthesized in memory with `Testing`, with its API, stage settings, routes or artifact changed. */
 export function synthVariant(
-  stage: StageName,
-  change: { config?: Partial<StageConfig>; routes?: readonly RouteSpec[]; artifact?: LambdaArtifact; target?: DeployTarget } = {},
-): { json: StackJson; text: string; stack: UsersApiStack } {
+  stage: string,
+  change: {
+    api?: Partial<ApiConfig>;
+    config?: Partial<StageSettings>;
+    routes?: readonly RouteSpec[];
+    artifact?: LambdaArtifact;
+    target?: DeployTarget;
+  } = {},
+): { json: StackJson; text: string; stack: ApiStack } {
   const app = Testing.app();
-  const name = stackName(stage);
-  const stack = new UsersApiStack(app, name, {
-    config: { ...stageConfig(stage), ...change.config },
-    routes: change.routes ?? routeList,
+  const api: ApiConfig = { ...EXAMPLE, ...change.api, ...(change.routes ? { routes: change.routes } : {}) };
+  const name = stackName(api, stage);
+  const stack = new ApiStack(app, name, {
+    api,
+    stage: { ...stageOf(api, stage), ...change.config },
     artifact: change.artifact ?? sharedArtifact(),
     target: change.target ?? tempTarget(tmpdir()),
     stackDir: join(tmpdir(), 'stacks', name),

@@ -21,7 +21,7 @@ export interface CiPlanOptions {
   stacksDir?: string;
   /** Expected stacks, for reporting a failure on stacks that never got synthesized. @default DEFAULT_STACKS */
   stacks?: readonly string[];
-  /** The plan command, run from the repo root. @default pnpm turbo run plan --filter=@portico/infra */
+  /** The plan command, run from the repo root. @default pnpm turbo run plan */
   planCommand?: readonly string[];
   env?: NodeJS.ProcessEnv;
   /** Link to the workflow run, for the comment. */
@@ -53,7 +53,7 @@ export async function ciPlan(options: CiPlanOptions): Promise<CiPlanResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const plansDir = options.plansDir ?? join(options.repoRoot, 'infra', 'plans');
   const stacksDir = options.stacksDir ?? join(options.repoRoot, 'infra', 'cdktf.out', 'stacks');
-  const [command, ...args] = options.planCommand ?? ['pnpm', 'turbo', 'run', 'plan', '--filter=@portico/infra'];
+  const [command, ...args] = options.planCommand ?? ['pnpm', 'turbo', 'run', 'plan'];
 
   // Whole seconds: some filesystems keep coarse mtimes, and a file from this run must never look older than it.
   const startedAt = Math.floor(Date.now() / 1000) * 1000;

@@ -8,7 +8,7 @@ import { run } from './process';
 export interface DeployStageOptions {
   repoRoot: string;
   stage: string;
-  /** @default pnpm turbo run deploy --filter=@portico/infra */
+  /** @default pnpm turbo run deploy */
   deployCommand?: readonly string[];
   /** @default <repoRoot>/infra/cdktf.out/stacks */
   stacksDir?: string;
@@ -34,7 +34,7 @@ export async function deployStage(options: DeployStageOptions): Promise<DeploySt
   const stack = stackOfStage(options.stage);
   const env = { ...(options.env ?? process.env), STAGE: options.stage };
   const log = options.log ?? ((line: string) => console.log(line));
-  const [command, ...args] = options.deployCommand ?? ['pnpm', 'turbo', 'run', 'deploy', '--filter=@portico/infra'];
+  const [command, ...args] = options.deployCommand ?? ['pnpm', 'turbo', 'run', 'deploy'];
   log(`$ STAGE=${options.stage} ${[command, ...args].join(' ')}`);
   const deploy = await run(command!, args, { cwd: options.repoRoot, env });
   if (deploy.code !== 0) throw new Error(`deploying ${stack} failed (exit ${deploy.code}); the log is above`);

@@ -17,10 +17,10 @@ jest.setTimeout(120_000);
 const FIXTURES = join(__dirname, 'fixtures');
 const STACKS = ['users-api-dev', 'users-api-prod'];
 
-/** Stand-in for `pnpm turbo run plan|deploy --filter=@portico/infra`, writing what infra writes. */
+/** Stand-in for `pnpm turbo run plan|deploy`, writing what infra writes. */
 const FAKE_PNPM = `#!/usr/bin/env bash
 set -euo pipefail
-[[ "$*" == "turbo run plan --filter=@portico/infra" || "$*" == "turbo run deploy --filter=@portico/infra" ]] || { echo "fake pnpm: unexpected: $*" >&2; exit 64; }
+[[ "$*" == "turbo run plan" || "$*" == "turbo run deploy" ]] || { echo "fake pnpm: unexpected: $*" >&2; exit 64; }
 if [[ "$3" == plan ]]; then
   failed=0
   for stack in users-api-dev users-api-prod; do

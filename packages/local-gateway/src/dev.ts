@@ -99,7 +99,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     await waitForFiles(build, [bundle, join(distDir, 'lambda.zip'), join(distDir, 'build-meta.json')], startedAt, 120_000);
 
     log(`dev: synthesizing users-api-${stage}…`);
-    const synth = spawn(process.execPath, [tsx, 'src/main.ts'], {
+    const synth = spawn(process.execPath, ['bin/portico-infra.mjs', 'synth', '--api', 'users-api', '--stage', stage], {
       cwd: infraDir,
       env: { ...process.env, PORTICO_CDKTF_OUT: cdktfOut, PORTICO_LAMBDA_META: join(distDir, 'build-meta.json') },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -126,7 +126,7 @@ const isRunning = (pid: number) => {
   }
 };
 
-const hasApp = existsSync(join(ROOT, 'apps', 'users-api', 'scripts', 'build.ts')) && existsSync(join(ROOT, 'infra', 'src', 'main.ts'));
+const hasApp = existsSync(join(ROOT, 'apps', 'users-api', 'scripts', 'build.ts')) && existsSync(join(ROOT, 'infra', 'bin', 'portico-infra.mjs'));
 const CHROMIUM = '/usr/bin/chromium';
 const describeWithApp = hasApp ? describe : describe.skip;
 
@@ -178,7 +178,15 @@ describeWithApp('pnpm dev (users-api)', () => {
     const body = JSON.stringify({ name: 'Carol', email: 'carol@example.com' });
     const denied = await fetch(`${dev.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(denied.status).toBe(403);
-    expect(await denied.json()).toEqual({ message: 'Forbidden' });
+    expect(denied.headers.get('content-type')).toBe('application/problem+json');
+    expect(await denied.json()).toEqual({
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+      detail: 'Forbidden',
+      code: 'INVALID_API_KEY',
+      requestId: denied.headers.get('x-amzn-requestid'),
+    });
 
     const res = await fetch(`${dev.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': dev.keys[0]! }, body });
     expect(res.status).toBe(201);
@@ -213,8 +221,8 @@ describeWithApp('pnpm dev (users-api)', () => {
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-api-key');
   });
 
-  it("keeps the stack's BAD_REQUEST_BODY valid JSON when the validation error quotes an apostrophe", async () => {
-    // Arrange: a property the model does not allow, named with an apostrophe
+  it("answers a body the model refuses with problem JSON, the validator's reason in a header", async () => {
+    // Arrange: a property the model does not allow, named with an apostrophe and quotes the reason will repeat
     const body = JSON.stringify({ name: 'Ann', "it's": 1 });
     // Act
     const res = await fetch(`${dev.url}/users`, {
@@ -222,13 +230,11 @@ describeWithApp('pnpm dev (users-api)', () => {
       headers: { 'content-type': 'application/json', 'x-api-key': dev.keys[0]!, origin: 'http://localhost:5173' },
       body,
     });
-    const text = await res.text();
-    // Assert: rendered from the synthesized users-api-dev gateway response, parseable as JSON
+    // Assert: rendered from the synthesized users-api-dev gateway response
     expect(res.status).toBe(400);
-    expect(JSON.parse(text)).toEqual({
-      message: 'Invalid request body',
-      details: '[object instance has properties which are not allowed by the schema: ["it\'s"]]',
-    });
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 400, detail: 'Invalid request body', code: 'BAD_REQUEST_BODY' });
+    expect(res.headers.get('x-validation-error')).toBe('[object instance has properties which are not allowed by the schema: ["it\'s"]]');
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 

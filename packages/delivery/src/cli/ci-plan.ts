@@ -6,7 +6,7 @@ import { main, parseCli, repoRoot } from './args';
 
 const USAGE = `usage: ci-plan [--plans-dir infra/plans] [--stacks-dir infra/cdktf.out/stacks] [--stack NAME]... [--artifact-name NAME]
 
-Runs \`pnpm turbo run plan --filter=@portico/infra\` (synth, terraform init + plan per stack), then writes for every
+Runs \`pnpm turbo run plan\` (synth, terraform init + plan per stack), then writes for every
 stack <plans-dir>/<stack>/{plan.txt,result.json,comment.md}. Exits non-zero when any stack failed to plan.
 State: local by default; S3 when PORTICO_STATE_BUCKET is set (see packages/delivery/README.md).`;
 

@@ -5,7 +5,7 @@ import { main, parseCli, repoRoot } from './args';
 
 const USAGE = `usage: deploy-stage <stage>          (or STAGE=<stage> deploy-stage)
 
-Runs \`STAGE=<stage> pnpm turbo run deploy --filter=@portico/infra\` (build, synth, terraform apply), then reads the
+Runs \`STAGE=<stage> pnpm turbo run deploy\` (build, synth, terraform apply), then reads the
 stack's outputs. In GitHub Actions it sets the step outputs invoke_url and cloudfront_url.
 State: local by default; S3 with locking when PORTICO_STATE_BUCKET is set (see packages/delivery/README.md).`;
 

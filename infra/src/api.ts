@@ -1,0 +1,209 @@
+/**
+ * How an API declares itself: one typed file per app, `apps/<name>/portico.config.ts`, whose default export is a
+ * `defineApi({...})`. Infra's composition root discovers these files and synthesizes one `<name>-<stage>` stack per
+ * declared stage; `pnpm dev` serves them. This module is data and types only (no CDKTF), so an app's config loads in
+ * a blink and a test can import it.
+ */
+import type { RouteSpec } from '@portico/http';
+
+/** Stage-wide throttling, applied to every method through the stage's method settings. */
+export interface ThrottleConfig {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Bucket size: requests allowed in a burst above the rate. */
+  readonly burstLimit: number;
+}
+
+/** One usage plan: the limits a group of API keys shares. */
+export interface UsagePlanConfig extends ThrottleConfig {
+  /** Requests allowed per quota period. */
+  readonly quotaLimit: number;
+  /** The quota window. */
+  readonly quotaPeriod: 'DAY' | 'WEEK' | 'MONTH';
+}
+
+/** The stage cache (API Gateway's per-stage cache cluster). */
+export interface CacheConfig {
+  /** Whether the stage provisions a cache cluster (billed per hour while it exists; the smallest size is enough for dev). */
+  readonly enabled: boolean;
+  /** Cluster size in GB, one of the sizes API Gateway sells. */
+  readonly clusterSize: '0.5' | '1.6' | '6.1' | '13.5' | '28.4' | '58.2' | '118' | '237';
+  /** Default time to live of a cached response, in seconds (0 to 3600). */
+  readonly ttlSeconds: number;
+}
+
+/** A custom domain served by CloudFront. The certificate must live in us-east-1 (a CloudFront rule). */
+export interface CustomDomainConfig {
+  readonly domainName: string;
+  readonly certificateArn: string;
+}
+
+/** The API's Lambda function in one stage. */
+export interface LambdaConfig {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /**
+   * Executions the function may run at once (`reserved_concurrent_executions`); it also caps what one API can take
+   * of the account's shared concurrency. @default unreserved
+   */
+  readonly reservedConcurrency?: number;
+}
+
+/** Everything that differs between two stages of one API. */
+export interface StageSettings {
+  readonly region: string;
+  readonly throttle: ThrottleConfig;
+  /** Usage plans by name; each plan gets one API key of the same name. */
+  readonly usagePlans: Readonly<Record<string, UsagePlanConfig>>;
+  readonly cache: CacheConfig;
+  /**
+   * Browser origins allowed by CORS, exact match (scheme + host + port). With one origin, the gateway's own error
+   * answers carry it too; with several, only the edge (CloudFront) can tell them apart (see `Cors`).
+   */
+  readonly corsOrigins: readonly string[];
+  /** Retention of every log group of the stack, in days. */
+  readonly logRetentionDays: number;
+  readonly lambda: LambdaConfig;
+  /** Serve CloudFront on this domain instead of the default `*.cloudfront.net` name. */
+  readonly customDomain?: CustomDomainConfig;
+  /** Stage variables, visible to the function as `event.stageVariables`. */
+  readonly stageVariables: Readonly<Record<string, string>>;
+  /** Extra environment variables for the function (table names, CORS_ORIGINS and STAGE are set for you). @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Whether this stack sets the region's API Gateway CloudWatch role (needed before a stage may write access logs).
+   * It is one setting per account and region: when two stacks share an account and region, let one of them own it.
+   */
+  readonly manageGatewayLoggingRole: boolean;
+  /**
+   * Keep the tables (and their data) when the stack is destroyed, and make destroying the stack take an explicit
+   * `--confirm <stack>`.
+   */
+  readonly protectData: boolean;
+}
+
+/** One stage as the stack consumes it: the settings plus the stage's name. */
+export interface StageConfig extends StageSettings {
+  /** The API Gateway stage name; it is also the path prefix of the invoke URL and the CloudFront origin path. */
+  readonly stage: string;
+}
+
+/** A DynamoDB key attribute. */
+export interface KeyAttribute {
+  readonly name: string;
+  /** S: string, N: number, B: binary. */
+  readonly type: 'S' | 'N' | 'B';
+}
+
+/** The DynamoDB actions a function may be granted on its table. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:Scan'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:DescribeTable';
+
+/** A table the API owns: on-demand, encrypted, with point-in-time recovery. */
+export interface TableConfig {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** The function environment variable that holds the table's name. */
+  readonly env: string;
+  /** Exactly the actions the function's store calls; the function's role is granted these and nothing else. */
+  readonly actions: readonly TableAction[];
+  /** Attribute holding an expiry time (epoch seconds) after which DynamoDB deletes the item. */
+  readonly ttlAttribute?: string;
+}
+
+/** An API, as its `portico.config.ts` declares it. */
+export interface ApiConfig {
+  /** Lower-case letters, digits and dashes; stacks are named `<name>-<stage>`. */
+  readonly name: string;
+  readonly description?: string;
+  /** The route table (data only: never the handler). */
+  readonly routes: readonly RouteSpec[];
+  /** The Lambda build: the `build-meta.json` the app's build writes (`{ handler, zip }`), relative to the app folder. */
+  readonly buildMeta: string;
+  /** Tables by key; each is named `<name>-<stage>-<key>`. @default {} */
+  readonly tables?: Readonly<Record<string, TableConfig>>;
+  /**
+   * Media types API Gateway passes to the function as base64 bytes (and returns as bytes when the function answers
+   * `isBase64Encoded` and the client's `Accept` names one of them), e.g. `['image/png', 'image/jpeg']`. @default []
+   */
+  readonly binaryMediaTypes?: readonly string[];
+  /** The stages, by name; every one becomes a stack. */
+  readonly stages: Readonly<Record<string, StageSettings>>;
+  /** `pnpm dev`: which stage it serves and on which port (stable, so URLs can be bookmarked). */
+  readonly dev?: {
+    /** @default 'dev' when declared, else the first stage */
+    readonly stage?: string;
+    /** @default 3000 + the API's index in name order */
+    readonly port?: number;
+  };
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+const STAGE = /^[A-Za-z0-9_]{1,128}$/;
+const ENV = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Declares an API. Checks what Terraform or AWS would refuse later (names, stage names, key types, throttles), so a
+ * typo fails at the first synth with the fix in the message.
+ *
+ * @example
+ * export default defineApi({
+ *   name: 'orders-api',
+ *   routes: routeList,
+ *   buildMeta: 'dist/build-meta.json',
+ *   tables: { orders: { partitionKey: { name: 'id', type: 'S' }, env: 'ORDERS_TABLE', actions: ['dynamodb:GetItem'] } },
+ *   stages: { dev: devSettings, prod: prodSettings },
+ * });
+ */
+export function defineApi<const T extends ApiConfig>(config: T): T {
+  const fail = (why: string): never => {
+    throw new TypeError(`API "${config.name}": ${why}`);
+  };
+  if (!NAME.test(config.name)) fail('the name must be 2-40 lower-case letters, digits or dashes, starting with a letter');
+  const stages = Object.keys(config.stages);
+  if (stages.length === 0) fail('declare at least one stage');
+  for (const stage of stages) {
+    if (!STAGE.test(stage)) fail(`stage "${stage}" may only use letters, digits and "_" (API Gateway's rule)`);
+    const settings = config.stages[stage]!;
+    for (const [name, plan] of [['stage throttle', settings.throttle] as const, ...Object.entries(settings.usagePlans)]) {
+      if (!(plan.rateLimit > 0) || !(plan.burstLimit >= 0)) fail(`${stage}: ${name} needs a positive rateLimit and a burstLimit >= 0`);
+    }
+    if (settings.lambda.reservedConcurrency !== undefined && !(settings.lambda.reservedConcurrency >= 0)) {
+      fail(`${stage}: lambda.reservedConcurrency must be 0 or more (leave it out for unreserved)`);
+    }
+  }
+  const envs = new Set(['CORS_ORIGINS', 'STAGE']);
+  for (const [key, table] of Object.entries(config.tables ?? {})) {
+    if (!/^[a-z][a-z0-9-]*$/.test(key)) fail(`table key "${key}" must be lower-case letters, digits or dashes`);
+    if (!ENV.test(table.env)) fail(`table "${key}": env "${table.env}" is not a valid environment variable name`);
+    if (envs.has(table.env)) fail(`table "${key}": env "${table.env}" is already used`);
+    envs.add(table.env);
+    if (table.actions.length === 0) fail(`table "${key}": list the actions the function calls on it`);
+  }
+  if (config.dev?.stage !== undefined && !stages.includes(config.dev.stage)) fail(`dev.stage "${config.dev.stage}" is not a declared stage`);
+  return config;
+}
+
+/** The stage `name` of an API, with its name filled in; throws with the API's stage names when it has no such stage. */
+export function stageOf(api: ApiConfig, name: string): StageConfig {
+  const settings = Object.hasOwn(api.stages, name) ? api.stages[name] : undefined;
+  if (!settings) throw new Error(`${api.name} has no stage "${name}": use one of ${Object.keys(api.stages).join(', ')}`);
+  return { ...settings, stage: name };
+}
+
+/** `<api>-<stage>`, e.g. `orders-api-dev`. */
+export const stackName = (api: Pick<ApiConfig, 'name'>, stage: string): string => `${api.name}-${stage}`;
+
+/** The stage `pnpm dev` serves: `dev.stage`, else `dev` when declared, else the first stage. */
+export function devStageOf(api: ApiConfig): string {
+  return api.dev?.stage ?? (Object.hasOwn(api.stages, 'dev') ? 'dev' : Object.keys(api.stages)[0]!);
+}
