@@ -9,11 +9,12 @@
  * reserved concurrency from the stack, else a local default (`DEFAULT_CONCURRENCY_LIMIT`); one over it is throttled
  * (`TooManyRequestsException`) without running. Under the limit, a request that finds no idle environment gets one,
  * as Lambda scales out: at once while the function has fewer than `EAGER_ENVIRONMENTS` of them, else once it has
- * waited `SCALE_OUT_DELAY_MS` for one to come free. That wait is a local approximation: Lambda starts an environment
- * for every concurrent request, but a process per keep-alive connection would cost a fast handler on a laptop far more
- * in cold starts and context switches than the few milliseconds it waits for a warm one; a request stuck behind slow
- * ones (a stalled database) gets its own environment after the delay instead of waiting for them. The waiting line is
- * thereby bounded by the limit. Environments are also capped by the machine (`maxEnvironments`), so a burst of
+ * waited `SCALE_OUT_DELAY_MS` while every busy environment has been on its invocation at least as long. That is a local
+ * approximation: Lambda starts an environment for every concurrent request, but a process per keep-alive connection
+ * would cost a fast handler on a laptop far more in cold starts and CPU taken from the running ones than the moment it
+ * waits for a warm one (the queue moves every fraction of a millisecond); a request stuck behind slow ones (a stalled
+ * database) gets its own environment after the delay instead of waiting for them. The waiting line is thereby bounded
+ * by the limit. Environments are also capped by the machine (`maxEnvironments`), so a burst of
  * stalled requests cannot fork more processes than the machine has memory for.
  *
  * A timed-out environment is killed (Lambda kills it too); the next request gets a fresh cold start. `reload()`
@@ -36,14 +37,30 @@ const INIT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONCURRENCY_LIMIT = 100;
 /** Environments a function gets without waiting: one per core, at least 2, at most 8. */
 export const EAGER_ENVIRONMENTS = Math.min(8, Math.max(2, availableParallelism()));
-/** How long a request waits for a busy environment before it gets a new one, once a function has EAGER_ENVIRONMENTS. */
-export const SCALE_OUT_DELAY_MS = 25;
+/**
+ * How long a request waits for a busy environment before it gets a new one, once a function has EAGER_ENVIRONMENTS:
+ * long enough that a loaded machine descheduling a process for a few tens of milliseconds does not look like a stuck
+ * environment, short next to the stalls it is for (a database that does not answer for seconds).
+ */
+export const SCALE_OUT_DELAY_MS = 100;
 /** An environment beyond EAGER_ENVIRONMENTS left idle this long is retired, as Lambda reaps idle environments. */
 const IDLE_RETIRE_MS = 5 * 60_000;
 /** Lambda's synchronous invocation payload limit, request side: the event's JSON, in bytes (6 MiB). */
 export const MAX_REQUEST_PAYLOAD_BYTES = 6_291_456;
 /** Response side, as Lambda enforces it: the function's serialized result, in bytes (its error says 6291556). */
 export const MAX_RESPONSE_PAYLOAD_BYTES = 6_291_556;
+
+/**
+ * The size Lambda's limit measures, the event's JSON in bytes, or 0 where it is certainly under the limit. Everything
+ * but the body comes from the request line and headers, which Node's HTTP parser caps at 16 KiB; even repeated in the
+ * event's maps and escaped six-fold that stays under 1 MiB, so only an event with a long body is serialized to be
+ * measured (the IPC channel serializes it anyway; measuring every event would double that work).
+ */
+function requestPayloadBytes(event: unknown): number {
+  const body = (event as { body?: unknown } | null)?.body;
+  if (typeof body !== 'string' || body.length * 6 + 2 ** 20 <= MAX_REQUEST_PAYLOAD_BYTES) return 0;
+  return Buffer.byteLength(JSON.stringify(event));
+}
 
 /**
  * The V8 heap Lambda's Node.js bootstrap gives a function of `memoryMb`: a tenth of the memory for the young
@@ -72,7 +89,8 @@ export function lambdaNodeFlags(memoryMb: number): string[] {
 }
 
 export type InvokeOutcome =
-  | { kind: 'ok'; payload: string }
+  /** The function's result, as parsed from the JSON it was serialized to. */
+  | { kind: 'ok'; result: unknown }
   | { kind: 'error'; errorType: string; errorMessage: string }
   | { kind: 'timeout'; seconds: number }
   /** Lambda refused the invocation: the function is at its concurrency limit (429 TooManyRequestsException). */
@@ -108,12 +126,14 @@ interface Environment {
   dead: boolean;
   /** When it last went idle (performance.now()). */
   idleSince: number;
+  /** When its current invocation (or its cold start) began; undefined while idle. */
+  busySince: number | undefined;
   onMessage?: (msg: RuntimeMessage) => void;
   onExit?: (error: Error) => void;
 }
 
 interface Invocation {
-  payload: string;
+  event: unknown;
   awsRequestId: string;
   started: number;
   resolve: (report: InvokeReport) => void;
@@ -123,7 +143,8 @@ interface Invocation {
 type RuntimeMessage =
   | { type: 'ready' }
   | { type: 'init-error'; error: { errorType: string; errorMessage: string } }
-  | { type: 'result'; id: number; payload: string }
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'too-large'; id: number; bytes: number }
   | { type: 'error'; id: number; error: { errorType: string; errorMessage: string } };
 
 /**
@@ -145,6 +166,7 @@ export class FunctionPool {
   /** Accepted invocations not yet answered: running, starting or waiting. */
   private inFlight = 0;
   private scaleOutTimer: NodeJS.Timeout | undefined;
+  private scaleOutArmed = false;
   private readonly reaper: NodeJS.Timeout;
   private nextId = 1;
   private closed = false;
@@ -194,10 +216,9 @@ export class FunctionPool {
         return;
       }
       const started = performance.now();
-      // The function receives the event as JSON, as Lambda delivers it; its size is what Lambda's limit measures.
-      const payload = JSON.stringify(event);
-      if (payload.length > MAX_REQUEST_PAYLOAD_BYTES / 3 && Buffer.byteLength(payload) > MAX_REQUEST_PAYLOAD_BYTES) {
-        resolve({ outcome: { kind: 'request-too-large', bytes: Buffer.byteLength(payload) }, durationMs: 0 });
+      const bytes = requestPayloadBytes(event);
+      if (bytes > MAX_REQUEST_PAYLOAD_BYTES) {
+        resolve({ outcome: { kind: 'request-too-large', bytes }, durationMs: 0 });
         return;
       }
       if (this.inFlight >= this.concurrencyLimit) {
@@ -205,7 +226,7 @@ export class FunctionPool {
         return;
       }
       this.inFlight += 1;
-      const invocation: Invocation = { payload, awsRequestId, started, resolve, reject };
+      const invocation: Invocation = { event, awsRequestId, started, resolve, reject };
       const env = this.takeIdle() ?? (this.environments.size < Math.min(EAGER_ENVIRONMENTS, this.maxEnvironments) ? this.spawn() : undefined);
       if (env) this.start(env, invocation);
       else this.enqueue(invocation);
@@ -224,21 +245,46 @@ export class FunctionPool {
 
   private enqueue(invocation: Invocation): void {
     this.queue.push(invocation);
-    if (!this.scaleOutTimer) this.scaleOutTimer = setTimeout(() => this.scaleOut(), SCALE_OUT_DELAY_MS);
+    if (!this.scaleOutArmed) this.armScaleOut(SCALE_OUT_DELAY_MS);
   }
 
-  /** Gives every request that has waited SCALE_OUT_DELAY_MS an environment of its own, while the cap allows. */
+  /**
+   * Gives the oldest waiting request an environment of its own once it has waited SCALE_OUT_DELAY_MS and every busy
+   * environment has been on its current invocation at least that long: stuck ones (a stalled dependency) get company,
+   * while a queue that moves (fast handlers keeping the cores busy) is left to drain, since another process would only
+   * take CPU from the ones already running.
+   */
   private scaleOut(): void {
-    this.scaleOutTimer = undefined;
     if (this.closed) return;
-    const due = performance.now() - SCALE_OUT_DELAY_MS;
-    while (this.queue.length > 0 && this.queue[0]!.started <= due + 1 && this.environments.size < this.maxEnvironments) {
+    while (this.queue.length > 0 && this.environments.size < this.maxEnvironments) {
+      const due = performance.now() - SCALE_OUT_DELAY_MS;
+      if (this.queue[0]!.started > due || !this.allBusySince(due)) break;
       this.start(this.spawn(), this.queue.shift()!);
     }
     const oldest = this.queue[0];
     if (oldest && this.environments.size < this.maxEnvironments) {
-      this.scaleOutTimer = setTimeout(() => this.scaleOut(), Math.max(1, oldest.started + SCALE_OUT_DELAY_MS - performance.now()));
+      this.armScaleOut(Math.max(1, oldest.started + SCALE_OUT_DELAY_MS - performance.now()));
     }
+  }
+
+  /**
+   * Runs scaleOut() in `ms`, after that turn's I/O: timers run before the loop reads its sockets, so a timer that
+   * fired late, on a busy gateway, would judge environments by answers not yet read.
+   */
+  private armScaleOut(ms: number): void {
+    this.scaleOutArmed = true;
+    this.scaleOutTimer = setTimeout(() => {
+      setImmediate(() => {
+        this.scaleOutArmed = false;
+        this.scaleOut();
+      });
+    }, ms);
+  }
+
+  /** Whether every environment not idle has been busy since `before` or earlier. */
+  private allBusySince(before: number): boolean {
+    for (const env of this.environments) if (env.busySince !== undefined && env.busySince > before) return false;
+    return true;
   }
 
   private start(env: Environment, invocation: Invocation): void {
@@ -266,6 +312,7 @@ export class FunctionPool {
   private run(env: Environment, invocation: Invocation, coldStartMs: number | undefined): void {
     const id = this.nextId++;
     const timeoutMs = this.fn.timeoutSeconds * 1000;
+    env.busySince = performance.now();
     const finish = (outcome: InvokeOutcome) => {
       clearTimeout(timer);
       env.onMessage = undefined;
@@ -282,6 +329,7 @@ export class FunctionPool {
       if (waiting) this.run(env, waiting, undefined);
       else {
         env.idleSince = performance.now();
+        env.busySince = undefined;
         this.idle.push(env);
       }
     };
@@ -294,19 +342,18 @@ export class FunctionPool {
       finish({ kind: 'timeout', seconds: this.fn.timeoutSeconds });
     }, timeoutMs);
     env.onMessage = (msg) => {
-      if (msg.type === 'result' && msg.id === id) {
-        const bytes = Buffer.byteLength(msg.payload);
-        if (bytes > MAX_RESPONSE_PAYLOAD_BYTES) {
-          finish({
-            kind: 'error',
-            errorType: 'Function.ResponseSizeTooLarge',
-            errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`,
-          });
-        } else finish({ kind: 'ok', payload: msg.payload });
-      } else if (msg.type === 'error' && msg.id === id) finish({ kind: 'error', errorType: msg.error.errorType, errorMessage: msg.error.errorMessage });
+      if (!('id' in msg) || msg.id !== id) return;
+      if (msg.type === 'result') finish({ kind: 'ok', result: msg.result });
+      else if (msg.type === 'too-large') {
+        finish({
+          kind: 'error',
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size (${msg.bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`,
+        });
+      } else if (msg.type === 'error') finish({ kind: 'error', errorType: msg.error.errorType, errorMessage: msg.error.errorMessage });
     };
     env.onExit = (error) => finish({ kind: 'error', errorType: 'Runtime.ExitError', errorMessage: error.message });
-    env.child.send({ type: 'invoke', id, event: invocation.payload, deadline: Date.now() + timeoutMs, awsRequestId: invocation.awsRequestId });
+    env.child.send({ type: 'invoke', id, event: invocation.event, deadline: Date.now() + timeoutMs, awsRequestId: invocation.awsRequestId });
   }
 
   /** After an environment went away: start the oldest waiting request on another one. */
@@ -329,19 +376,23 @@ export class FunctionPool {
       arn: fn.arn,
       logGroupName: `/aws/lambda/${fn.functionName}`,
       logStreamName,
+      maxResponseBytes: MAX_RESPONSE_PAYLOAD_BYTES,
     };
     const child = fork(RUNTIME_PATH, [JSON.stringify(meta)], {
       cwd: code.taskRoot,
       env: this.environmentVariables(code, logStreamName),
       // Only the heap flags: never the gateway's own (a loader, an inspector) nor NODE_OPTIONS.
       execArgv: lambdaNodeFlags(fn.memoryMb),
-      serialization: 'advanced',
+      // JSON, as Lambda's invoke payload is: the event and the result each cross as one JSON text, serialized and
+      // parsed once (V8's structured serialization cost about a third more CPU per /hello on both sides).
+      serialization: 'json',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    const env: Environment = { child, generation: this.generation, dead: false, idleSince: 0, ready: Promise.resolve(0) };
+    const env: Environment = { child, generation: this.generation, dead: false, idleSince: 0, busySince: spawnedAt, ready: Promise.resolve(0) };
     const output = this.options.output ?? { stdout: process.stdout, stderr: process.stderr };
-    child.stdout!.pipe(output.stdout, { end: false });
-    child.stderr!.pipe(output.stderr, { end: false });
+    // Forwarded chunk by chunk rather than piped: a pipe per environment would pile listeners onto the shared stream.
+    child.stdout!.on('data', (chunk: Buffer) => output.stdout.write(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => output.stderr.write(chunk));
     env.ready = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         env.dead = true;

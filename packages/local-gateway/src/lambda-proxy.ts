@@ -50,6 +50,12 @@ export const lambdaRequestTooLarge = () => new LambdaInvokeError('INTEGRATION_FA
 
 export type Interpretation = { ok: true; result: HttpResult } | { ok: false; reason: string; error: GatewayError };
 
+/**
+ * Invokes the function, answering 'gateway-timeout' once the integration timeout passes (the function runs on).
+ *
+ * @example
+ * const outcome = await invokeWithTimeout(pool, event, requestId, 29_000);
+ */
 export function invokeWithTimeout(
   pool: FunctionPool,
   event: unknown,
@@ -72,6 +78,13 @@ export function invokeWithTimeout(
   });
 }
 
+/**
+ * Turns an invocation's outcome into the HTTP result, or the reason to log and the GatewayError to answer with.
+ *
+ * @example
+ * const checked = interpret(report.outcome, 'application/json', api.binaryMediaTypes);
+ * if (!checked.ok) return fail(checked.error); // e.g. 413 for an event over Lambda's payload limit
+ */
 export function interpret(
   outcome: InvokeReport['outcome'],
   accept: string | undefined,
@@ -95,12 +108,6 @@ export function interpret(
     case 'error':
       return { ok: false, reason: `${outcome.errorType}: ${outcome.errorMessage}`, error: lambdaFailure() };
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(outcome.payload);
-  } catch {
-    return { ok: false, reason: 'Malformed Lambda proxy response', error: lambdaFailure() };
-  }
-  const checked = checkProxyResult(payload, { accept, binaryMediaTypes });
+  const checked = checkProxyResult(outcome.result, { accept, binaryMediaTypes });
   return checked.ok ? checked : { ok: false, reason: `Malformed Lambda proxy response: ${checked.reason}`, error: lambdaFailure() };
 }

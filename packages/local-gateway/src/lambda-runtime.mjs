@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 
-/** @type {{ handlerFile: string, exportName: string, functionName: string, memoryMb: number, arn: string, logGroupName: string, logStreamName: string }} */
+/** @type {{ handlerFile: string, exportName: string, functionName: string, memoryMb: number, arn: string, logGroupName: string, logStreamName: string, maxResponseBytes: number }} */
 const meta = JSON.parse(process.argv[2] ?? '{}');
 /** @param {unknown} message */
 const send = (message) => {
@@ -85,10 +85,10 @@ function whenLoopEmpties(run) {
   channel?.unref();
 }
 
-process.on('message', (/** @type {{ type: string, id: number, event: string, deadline: number, awsRequestId: string }} */ msg) => {
+process.on('message', (/** @type {{ type: string, id: number, event: unknown, deadline: number, awsRequestId: string }} */ msg) => {
   if (msg.type !== 'invoke' || !handler) return;
-  // Lambda hands the function a fresh object parsed from the invocation payload.
-  const event = JSON.parse(msg.event);
+  // A fresh object parsed from the invocation's JSON (the IPC channel's own serialization), as Lambda hands it over.
+  const event = msg.event;
   currentRequestId = msg.awsRequestId;
   onEmptyLoop = undefined;
   let settled = false;
@@ -106,12 +106,17 @@ process.on('message', (/** @type {{ type: string, id: number, event: string, dea
     }
     let payload;
     try {
-      payload = JSON.stringify(result === undefined ? null : result);
+      // A function or symbol serializes to nothing: Lambda then answers null, as for no result at all.
+      payload = JSON.stringify(result === undefined ? null : result) ?? 'null';
     } catch (cause) {
       send({ type: 'error', id: msg.id, error: { ...serializeError(cause), errorType: 'Runtime.UnmarshalError' } });
       return;
     }
-    send({ type: 'result', id: msg.id, payload });
+    // Serialized here to find what cannot be and to measure it as Lambda does; the channel's own JSON carries the
+    // value itself (the same text), so the gateway parses it once. Over Lambda's limit only the size travels.
+    const bytes = payload.length * 3 > meta.maxResponseBytes ? Buffer.byteLength(payload) : 0;
+    if (bytes > meta.maxResponseBytes) send({ type: 'too-large', id: msg.id, bytes });
+    else send({ type: 'result', id: msg.id, result: payload === 'null' ? null : result });
   };
   const context = {
     callbackWaitsForEmptyEventLoop: true,
