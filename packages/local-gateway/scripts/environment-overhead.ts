@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const row = (label: string, pick: (f: Figures) => number, digits: number) => {
     const w = median(results.worker.map(pick));
     const p = median(results.process.map(pick));
-    return `| ${label} | ${w.toFixed(digits)} | ${p.toFixed(digits)} | ${(p / w).toFixed(2)} |`;
+    return `| ${label} | ${w.toFixed(digits)} | ${p.toFixed(digits)} | ${w > 0 ? (p / w).toFixed(2) : '–'} |`;
   };
   const report = [
     '# Execution environments: worker thread vs child process',
