@@ -1,5 +1,5 @@
-// Bundles the CLI (and the dev runner) to dist/ with esbuild. The Lambda runtime worker is a plain .mjs file loaded by
-// URL next to the bundle, so it is copied rather than bundled.
+// Bundles the CLI (and the dev runner) to dist/ with esbuild. The Lambda runtime and the dynalite server are plain .mjs
+// files started as processes from next to the bundle, so they are copied rather than bundled.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,4 +19,5 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(root, 'src/lambda-runtime.mjs'), join(root, 'dist/lambda-runtime.mjs'));
+copyFileSync(join(root, 'src/local-dynamodb-server.mjs'), join(root, 'dist/local-dynamodb-server.mjs'));
 chmodSync(join(root, 'dist/cli.js'), 0o755);

@@ -1,6 +1,6 @@
 /**
  * `pnpm dev` for the users API: one command that builds the function in watch mode, synthesizes the stage's stack,
- * starts an embedded persisted DynamoDB (dynalite), creates and seeds the table, and serves the stage through the
+ * starts a persisted DynamoDB (dynalite, in a process of its own), creates and seeds the table, and serves the stage through the
  * local gateway with hot reload. What runs is what `cdktf synth` says is deployed, except the function code, which
  * comes from the watch build (`.portico/dev/users-api/handler.mjs`) so a saved source file is served on the next request.
  */
@@ -113,7 +113,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevServer> {
     for (const table of stack.tables) {
       const created = await db.ensureTable(table);
       const seeded = table.name === usersTable ? await db.seedIfEmpty(table.name, DEV_SEED_USERS) : 0;
-      log(`dev: table ${table.name} ${created ? 'created' : 'ready'}${seeded ? `, seeded ${seeded} users` : ''} (dynalite ${db.endpoint})`);
+      log(`dev: table ${table.name} ${created ? 'created' : 'ready'}${seeded ? `, seeded ${seeded} users` : ''} (dynalite ${db.endpoint}, pid ${db.pid})`);
     }
 
     // Every function of the stack runs the watch build's bundle: the synthesized zip is a copy taken at synth time.

@@ -422,7 +422,7 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
       const checked = interpret(outcome.outcome, headerValue(requestHeaders, 'accept'), api.binaryMediaTypes);
       if (!checked.ok) {
         note += ` (${checked.reason})`;
-        return fail(lambdaFailure());
+        return fail(checked.error ?? lambdaFailure());
       }
       result = checked.result;
     }

@@ -1,12 +1,19 @@
 // @ts-check
-// One Lambda execution environment, run inside a worker thread. Plain JavaScript on purpose: a worker starts a fresh
-// isolate that has neither the test transform nor tsx, so this file must run as-is under Node.
-import { parentPort, workerData } from 'node:worker_threads';
+// One Lambda execution environment: a child process of the gateway, talking to it over the IPC channel. Plain
+// JavaScript on purpose: the process starts without the test transform or tsx, so this file must run as-is under Node.
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 
-/** @type {{ handlerFile: string, exportName: string, functionName: string, memoryMb: number, arn: string, logGroupName: string, logStreamName: string }} */
-const meta = workerData;
+/** @type {{ handlerFile: string, exportName: string, functionName: string, memoryMb: number, arn: string, logGroupName: string, logStreamName: string, maxResponseBytes: number }} */
+const meta = JSON.parse(process.argv[2] ?? '{}');
+/** @param {unknown} message */
+const send = (message) => {
+  if (process.connected) process.send?.(message);
+};
+/** The IPC channel keeps an idle environment alive; `unref()` lets the loop drain to 'beforeExit'. */
+const channel = /** @type {{ ref(): void, unref(): void } | undefined} */ (/** @type {any} */ (process).channel);
+// The gateway went away (closed, crashed, killed): an environment has no reason to outlive it.
+process.on('disconnect', () => process.exit(0));
 /** @type {string | undefined} */
 let currentRequestId;
 
@@ -35,7 +42,6 @@ function serializeError(error) {
 
 /** @type {Function | undefined} */
 let handler;
-const started = performance.now();
 try {
   const mod = await import(pathToFileURL(meta.handlerFile).href);
   /** @type {any} */
@@ -50,11 +56,11 @@ try {
     throw error;
   }
   handler = target;
-  parentPort?.postMessage({ type: 'ready', initMs: performance.now() - started });
+  send({ type: 'ready' });
 } catch (error) {
   const serialized = serializeError(error);
   if (serialized.errorType === 'Error' || serialized.errorType === 'SyntaxError') serialized.errorType = 'Runtime.ImportModuleError';
-  parentPort?.postMessage({ type: 'init-error', error: serialized });
+  send({ type: 'init-error', error: serialized });
 }
 
 /**
@@ -68,7 +74,7 @@ process.on('beforeExit', () => {
   const run = onEmptyLoop;
   onEmptyLoop = undefined;
   // The port is what keeps an idle environment alive; take it back before anything else.
-  parentPort?.ref();
+  channel?.ref();
   run?.();
 });
 
@@ -76,11 +82,13 @@ process.on('beforeExit', () => {
 function whenLoopEmpties(run) {
   onEmptyLoop = run;
   // Let the loop drain: with the port unreferenced, 'beforeExit' fires once only the function's own work is gone.
-  parentPort?.unref();
+  channel?.unref();
 }
 
-parentPort?.on('message', (/** @type {{ type: string, id: number, event: unknown, deadline: number, awsRequestId: string }} */ msg) => {
+process.on('message', (/** @type {{ type: string, id: number, event: unknown, deadline: number, awsRequestId: string }} */ msg) => {
   if (msg.type !== 'invoke' || !handler) return;
+  // A fresh object parsed from the invocation's JSON (the IPC channel's own serialization), as Lambda hands it over.
+  const event = msg.event;
   currentRequestId = msg.awsRequestId;
   onEmptyLoop = undefined;
   let settled = false;
@@ -90,20 +98,25 @@ parentPort?.on('message', (/** @type {{ type: string, id: number, event: unknown
     settled = true;
     if (onEmptyLoop) {
       onEmptyLoop = undefined;
-      parentPort?.ref();
+      channel?.ref();
     }
     if (error !== undefined && error !== null) {
-      parentPort?.postMessage({ type: 'error', id: msg.id, error: serializeError(error) });
+      send({ type: 'error', id: msg.id, error: serializeError(error) });
       return;
     }
     let payload;
     try {
-      payload = JSON.stringify(result === undefined ? null : result);
+      // A function or symbol serializes to nothing: Lambda then answers null, as for no result at all.
+      payload = JSON.stringify(result === undefined ? null : result) ?? 'null';
     } catch (cause) {
-      parentPort?.postMessage({ type: 'error', id: msg.id, error: { ...serializeError(cause), errorType: 'Runtime.UnmarshalError' } });
+      send({ type: 'error', id: msg.id, error: { ...serializeError(cause), errorType: 'Runtime.UnmarshalError' } });
       return;
     }
-    parentPort?.postMessage({ type: 'result', id: msg.id, payload });
+    // Serialized here to find what cannot be and to measure it as Lambda does; the channel's own JSON carries the
+    // value itself (the same text), so the gateway parses it once. Over Lambda's limit only the size travels.
+    const bytes = payload.length * 3 > meta.maxResponseBytes ? Buffer.byteLength(payload) : 0;
+    if (bytes > meta.maxResponseBytes) send({ type: 'too-large', id: msg.id, bytes });
+    else send({ type: 'result', id: msg.id, result: payload === 'null' ? null : result });
   };
   const context = {
     callbackWaitsForEmptyEventLoop: true,
@@ -132,7 +145,7 @@ parentPort?.on('message', (/** @type {{ type: string, id: number, event: unknown
     else finish(null, result);
   };
   try {
-    const returned = /** @type {Function} */ (handler)(msg.event, context, callback);
+    const returned = /** @type {Function} */ (handler)(event, context, callback);
     if (returned && typeof returned.then === 'function') {
       returned.then((/** @type {unknown} */ value) => finish(null, value), (/** @type {unknown} */ error) => finish(error ?? new Error('rejected')));
     } else if (!settled && !onEmptyLoop) {

@@ -42,8 +42,8 @@ function responseHeaderName(name: string): string {
 
 /**
  * Validates a parsed Lambda payload and builds the response. `accept` decides whether a base64 body is decoded:
- * API Gateway only converts when the first `Accept` media type (or, lacking it, the response Content-Type) is a binary
- * media type of the API.
+ * API Gateway only converts when the first `Accept` media type is a binary media type of the API; a request without
+ * `Accept` gets the base64 text.
  *
  * @example
  * const check = checkProxyResult({ statusCode: 201, body: '{}' }, { accept: undefined, binaryMediaTypes: [] });
@@ -95,9 +95,12 @@ export function checkProxyResult(
         if (value === undefined) return { ok: false, reason: `multiValueHeaders "${name}" holds a non-string` };
         values.push(value);
       }
-      // Same name in both maps: the multi-value list wins (API Gateway merges, multiValueHeaders taking precedence).
+      // Same name in both maps: API Gateway merges them into one list, a pair given in both appearing once (the
+      // proxy integration's output format docs).
       const sent = responseHeaderName(name);
-      headers.set(sent.toLowerCase(), { name: sent, values });
+      const key = sent.toLowerCase();
+      const single = headers.get(key);
+      headers.set(key, { name: single?.name ?? sent, values: single ? [...single.values.filter((v) => !values.includes(v)), ...values] : values });
     }
   }
   if (!headers.has('content-type')) headers.set('content-type', { name: 'Content-Type', values: ['application/json'] });
@@ -105,10 +108,10 @@ export function checkProxyResult(
   const text = typeof result.body === 'string' ? result.body : '';
   let body: Buffer;
   if (result.isBase64Encoded === true) {
+    // Only the client's first Accept media type decides, never the function's Content-Type: without an Accept header
+    // nothing asks for binary, so the base64 text goes out as it is (AWS docs, "Content type conversions").
     const firstAccept = options.accept?.split(',')[0]?.trim();
-    const contentType = headers.get('content-type')?.values[0];
-    const wantsBinary = firstAccept ? isBinaryMediaType(firstAccept, options.binaryMediaTypes) : isBinaryMediaType(contentType, options.binaryMediaTypes);
-    body = wantsBinary ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+    body = firstAccept && isBinaryMediaType(firstAccept, options.binaryMediaTypes) ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
   } else {
     body = Buffer.from(text, 'utf8');
   }

@@ -6,6 +6,12 @@
  * `$context.responseOverride`. Anything else (`#foreach`, macros) renders as text — deliberately small rather than a
  * full Velocity port.
  *
+ * Templates are data, never code: like API Gateway's sandboxed Velocity, a template reads only own properties of the
+ * values it is given, calls only the methods allowlisted per type (`java.lang.String`, `java.util.List`/`Map`, and the
+ * host objects `$input`/`$util` built with `vtlHost`), and can never resolve `__proto__`, `constructor` or
+ * `prototype` — so it can neither reach the `Function` constructor nor write to a shared prototype. Whatever it may
+ * not reach renders as the reference text, as Velocity does for an unknown reference.
+ *
  * Strings behave as the `java.lang.String`s they are on AWS: `replaceAll`/`replaceFirst`/`matches`/`split` take Java
  * regular expressions (see `java-regex.ts` for what is translated and what is refused), `replace` is literal, and a
  * method String does not have leaves the reference unrendered, as Velocity does. String literals keep their
@@ -42,8 +48,27 @@ export function renderVtl(template: string, scope: VtlScope): string {
   return evaluate(nodes, scope);
 }
 
+/** Objects whose own function-valued properties a template may call as methods (`$input`, `$util`). */
+const HOSTS = new WeakSet<object>();
+
+/**
+ * Marks an object as a template host object: its own function-valued properties become callable methods, nothing
+ * else about it (its prototype, its functions' own properties) is reachable.
+ *
+ * @example
+ * const input = vtlHost({ body: '{}', json: (path?: unknown) => '{}' });
+ * renderVtl('$input.json("$")', { input }); // '{}'
+ */
+export function vtlHost<T extends object>(methods: T): T {
+  HOSTS.add(methods);
+  return methods;
+}
+
+/** Names no template can resolve or assign, on any value. */
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
 /** `$util` as API Gateway provides it (the parts worth having locally). */
-export const VTL_UTIL = {
+export const VTL_UTIL = vtlHost({
   escapeJavaScript: (s: unknown) => escapeJavaScript(String(s ?? '')),
   /** `java.net.URLEncoder.encode(s, "UTF-8")`: space → `+`; only `A-Za-z0-9.-*_` stay as they are. */
   urlEncode: (s: unknown) =>
@@ -52,8 +77,8 @@ export const VTL_UTIL = {
   urlDecode: (s: unknown) => decodeURIComponent(String(s ?? '').replace(/\+/g, ' ')),
   base64Encode: (s: unknown) => Buffer.from(String(s ?? '')).toString('base64'),
   base64Decode: (s: unknown) => Buffer.from(String(s ?? ''), 'base64').toString('utf8'),
-  parseJson: (s: unknown) => JSON.parse(String(s)),
-};
+  parseJson: (s: unknown) => JSON.parse(String(s)) as unknown,
+});
 
 class Parser {
   private pos = 0;
@@ -347,47 +372,62 @@ function evalExpr(expr: Expr, scope: VtlScope): Value {
 }
 
 function resolveChain(chain: Segment[], scope: VtlScope): Value {
-  let current: Value = scope[chain[0]!.name];
-  for (const segment of chain.slice(1)) {
+  let current: Value = readProperty(scope, chain[0]!.name);
+  for (let i = 1; i < chain.length; i++) {
+    const segment = chain[i]!;
     if (current === undefined || current === null) return undefined;
-    if (segment.args) {
-      const args = segment.args.map((a) => evalExpr(a, scope));
-      current = callMethod(current, segment.name, args);
-    } else {
-      current = current instanceof Map ? current.get(segment.name) : (current as Record<string, Value>)[segment.name];
-    }
+    current = segment.args ? callMethod(current, segment.name, segment.args.map((a) => evalExpr(a, scope))) : readProperty(current, segment.name);
   }
   return current;
 }
 
+/**
+ * `$a.b`: a Map's entry or an own, non-function property of a plain object; nothing inherited, nothing on a string,
+ * list, number or function.
+ */
+function readProperty(target: Value, name: string): Value {
+  if (FORBIDDEN_NAMES.has(name)) return undefined;
+  if (target instanceof Map) return target.get(name);
+  // A java.util.List has no fields: `$list.length` is not `$list.size()`.
+  if (typeof target !== 'object' || target === null || Array.isArray(target) || !Object.hasOwn(target, name)) return undefined;
+  const value = (target as Record<string, Value>)[name];
+  return typeof value === 'function' ? undefined : value;
+}
+
 function callMethod(target: Value, name: string, args: Value[]): Value {
+  if (FORBIDDEN_NAMES.has(name)) return undefined;
   if (typeof target === 'string') {
     const method = JAVA_STRING_METHODS.get(name);
     return method ? method(target, args) : undefined;
   }
+  if (typeof target !== 'object' || target === null) return undefined;
   if (target instanceof Map) {
     if (name === 'get') return target.get(String(args[0]));
     if (name === 'containsKey') return target.has(String(args[0]));
     if (name === 'keySet') return [...target.keys()];
+    if (name === 'values') return [...target.values()];
     if (name === 'size') return target.size;
     if (name === 'isEmpty') return target.size === 0;
+    return undefined;
   }
   if (Array.isArray(target)) {
     if (name === 'size') return target.length;
     if (name === 'get') return target[Number(args[0])];
     if (name === 'isEmpty') return target.length === 0;
     if (name === 'contains') return target.includes(args[0]);
+    return undefined;
   }
-  const fn = (target as Record<string, unknown>)[name];
-  if (typeof fn === 'function') return (fn as (...a: Value[]) => Value).apply(target, args);
-  if (target && typeof target === 'object') {
-    const record = target as Record<string, Value>;
-    if (name === 'get') return record[String(args[0])];
-    if (name === 'containsKey') return Object.hasOwn(record, String(args[0]));
-    if (name === 'keySet') return Object.keys(record);
-    if (name === 'size') return Object.keys(record).length;
-    if (name === 'isEmpty') return Object.keys(record).length === 0;
+  if (HOSTS.has(target)) {
+    const fn = Object.hasOwn(target, name) ? (target as Record<string, unknown>)[name] : undefined;
+    return typeof fn === 'function' ? (fn as (...a: Value[]) => Value)(...args) : undefined;
   }
+  // A plain object (a parsed JSON body, `$context`) is a java.util.Map to the template.
+  const record = target as Record<string, Value>;
+  if (name === 'get') return readProperty(record, String(args[0]));
+  if (name === 'containsKey') return Object.hasOwn(record, String(args[0])) && !FORBIDDEN_NAMES.has(String(args[0]));
+  if (name === 'keySet') return Object.keys(record);
+  if (name === 'size') return Object.keys(record).length;
+  if (name === 'isEmpty') return Object.keys(record).length === 0;
   return undefined;
 }
 
@@ -466,15 +506,24 @@ const SHORT_ESCAPES: Record<string, string> = {
   '/': '\\/',
 };
 
+/**
+ * `#set($a.b.c = v)`: writes own properties only, creating null-prototype objects on the way; a forbidden name, a Map,
+ * an array or a host object along the chain ends the assignment without effect, as a failed Velocity #set does.
+ */
 function assign(chain: Segment[], value: Value, scope: VtlScope): void {
+  if (chain.some((segment) => segment.args || FORBIDDEN_NAMES.has(segment.name))) return;
   let current: Record<string, Value> = scope;
   for (const [i, segment] of chain.entries()) {
     if (i === chain.length - 1) {
-      current[segment.name] = value;
+      Object.defineProperty(current, segment.name, { value, writable: true, enumerable: true, configurable: true });
       return;
     }
-    const next = current[segment.name];
-    if (next === undefined || next === null || typeof next !== 'object') current[segment.name] = {};
-    current = current[segment.name] as Record<string, Value>;
+    let next = Object.hasOwn(current, segment.name) ? current[segment.name] : undefined;
+    if (next === undefined || next === null || typeof next !== 'object') {
+      next = Object.create(null) as Record<string, Value>;
+      Object.defineProperty(current, segment.name, { value: next, writable: true, enumerable: true, configurable: true });
+    }
+    if (next instanceof Map || Array.isArray(next) || HOSTS.has(next as object)) return;
+    current = next as Record<string, Value>;
   }
 }

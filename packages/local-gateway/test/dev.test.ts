@@ -238,6 +238,17 @@ describeWithApp('pnpm dev (users-api)', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 
+  it("runs dynalite in a process of its own, not on the gateway's event loop", () => {
+    // Arrange
+    const pid = Number(/\(dynalite http:\/\/127\.0\.0\.1:\d+, pid (\d+)\)/.exec(dev.output())?.[1]);
+    // Act
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    // Assert: a live descendant of the dev runner, running the dynalite server
+    expect(pid).not.toBe(dev.child.pid);
+    expect(runningDescendants(dev.child.pid!)).toContain(pid);
+    expect(cmdline.some((arg) => arg.endsWith('local-dynamodb-server.mjs'))).toBe(true);
+  });
+
   it('logs one line per request', () => {
     expect(dev.output()).toMatch(/^GET \/dev\/hello 200 \d+ms/m);
     expect(dev.output()).toMatch(/^POST \/dev\/users 201 \d+ms/m);
@@ -347,9 +358,10 @@ describeWithApp('pnpm dev (users-api)', () => {
   });
 
   it('stops cleanly on Ctrl-C, leaving no process behind, and keeps the data for the next start', async () => {
-    // Arrange: the build watcher, its esbuild service, tsx's own helpers…
+    // Arrange: the build watcher, its esbuild service, tsx's own helpers, dynalite, the functions' environments…
     const children = runningDescendants(dev.child.pid!);
-    expect(children.length).toBeGreaterThan(0);
+    const dynalitePid = Number(/\(dynalite http:\/\/127\.0\.0\.1:\d+, pid (\d+)\)/.exec(dev.output())?.[1]);
+    expect(children).toContain(dynalitePid);
     // Act
     const code = await dev.stop();
     // Assert

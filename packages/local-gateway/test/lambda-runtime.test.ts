@@ -56,17 +56,18 @@ describe('Lambda runtime emulation', () => {
     }
   });
 
-  it('serves concurrent requests in parallel environments without blocking the gateway', async () => {
-    const started = Date.now();
-    const slow = Promise.all([request(`${h.url}/slow?ms=600`), request(`${h.url}/slow?ms=600`), request(`${h.url}/slow?ms=600`)]);
-    const quick = await request(`${h.url}/mock`);
-    const quickMs = Date.now() - started;
+  it('serves other requests while functions run, without blocking the gateway', async () => {
+    // Arrange: three invocations that take a while (lambda-scaling.test.ts shows, with handlers held on a file, that
+    // they run in parallel environments)
+    const order: string[] = [];
+    const slow = Promise.all([1, 2, 3].map(() => request(`${h.url}/slow?ms=600`).then((r) => (order.push('slow'), r))));
+    // Act
+    const quick = await request(`${h.url}/mock`).then((r) => (order.push('quick'), r));
     const results = await slow;
-    const totalMs = Date.now() - started;
+    // Assert
     expect(quick.status).toBe(200);
-    expect(quickMs).toBeLessThan(500);
+    expect(order[0]).toBe('quick');
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect(totalMs).toBeLessThan(1_700); // serial would be ≥ 1.8 s
   });
 
   it('answers 504 Endpoint request timed out past the integration timeout', async () => {

@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { request, startTestGateway, type Harness } from './helpers';
 
 describe('Lambda proxy results, checked as the gateway checks them', () => {
@@ -29,11 +30,12 @@ describe('Lambda proxy results, checked as the gateway checks them', () => {
     expect(res.status).toBe(201);
   });
 
-  it('merges multiValueHeaders with headers, multi-value winning', async () => {
+  it('merges headers and multiValueHeaders into one list, a pair given in both appearing once (as the output format docs say)', async () => {
     const res = await request(`${h.url}/result?kind=multi-headers`);
     expect(res.headers.get('x-single')).toBe('one');
     expect(res.headers.get('x-multi')).toBe('a, b');
-    expect(res.headers.get('x-both')).toBe('from-multi');
+    expect(res.headers.get('x-both')).toBe('from-headers, from-multi');
+    expect(res.headers.get('x-same')).toBe('a, b');
   });
 
   it('answers with Content-Length, renaming the headers the gateway sets itself', async () => {
@@ -58,5 +60,22 @@ describe('Lambda proxy results, checked as the gateway checks them', () => {
     expect(bytes).toHaveLength(10);
     const text = await request(`${h.url}/result?kind=binary`, { headers: { accept: 'text/plain, image/png' } });
     expect(text.text).toBe(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]).toString('base64'));
+  });
+
+  it("answers a request without Accept with the base64 text: the function's Content-Type does not decide", async () => {
+    // Arrange: node:http sends no Accept unless told to (fetch always adds one)
+    const url = new URL(`${h.url}/result?kind=binary`);
+    // Act
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      get(url, (r) => {
+        let body = '';
+        r.setEncoding('latin1');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+    // Assert
+    expect(res.status).toBe(200);
+    expect(res.body).toBe(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]).toString('base64'));
   });
 });

@@ -1,5 +1,6 @@
 import { JavaRegexError, javaSplit } from '../src/java-regex';
 import { escapeJavaScript, renderVtl, VTL_UTIL } from '../src/vtl';
+import { renderMappingTemplate } from '../src/mapping-template';
 
 const render = (template: string, scope: Record<string, unknown> = {}) => renderVtl(template, { util: VTL_UTIL, ...scope });
 
@@ -100,5 +101,53 @@ describe('$util', () => {
   it("URL-encodes as java.net.URLEncoder does", () => {
     expect(render('$util.urlEncode($s)', { s: "a b*~'()!é" })).toBe('a+b*%7E%27%28%29%21%C3%A9');
     expect(render('$util.urlDecode($s)', { s: 'a+b%2B' })).toBe('a b+');
+  });
+});
+
+describe('templates are data: the VTL sandbox', () => {
+  it('never reaches the Function constructor through constructor/prototype chains', () => {
+    // Arrange: the classic escapes from a JavaScript-backed template engine
+    const templates = [
+      '$input.constructor.constructor("return process.pid").call()',
+      '$util.escapeJavaScript.constructor("return process.pid")()',
+      '$s.constructor.constructor("return process.pid").call()',
+      '$input.json.call($input, "$")',
+      '$input.__proto__.toString()',
+      '$context.prototype',
+    ];
+    for (const template of templates) {
+      // Act
+      const out = renderMappingTemplate(template, { requestId: 'r-1' }, { headers: {}, query: {}, path: {}, body: '{}' }).body;
+      // Assert: rendered as the unresolvable reference it is, never the pid
+      expect(out).not.toContain(String(process.pid));
+      expect(out).toBe(template);
+    }
+  });
+
+  it('does not let #set write to Object.prototype (or any shared prototype)', () => {
+    // Act
+    renderMappingTemplate('#set($context.__proto__.polluted = "yes")#set($context.x.constructor.prototype.polluted = "yes")', { requestId: 'r-1' });
+    renderVtl('#set($o.__proto__.polluted = "yes")#set($util.polluted = "yes")', { o: {}, util: VTL_UTIL });
+    // Assert
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((VTL_UTIL as Record<string, unknown>).polluted).toBeUndefined();
+    expect(renderMappingTemplate('$context.polluted', { requestId: 'r-2' }).body).toBe('$context.polluted');
+  });
+
+  it('reads own properties only, and calls only allowlisted methods', () => {
+    const scope = { obj: JSON.parse('{"a":"x","__proto__":{"b":"inherited?"}}'), list: ['p', 'q'], s: 'abc' };
+    expect(render('$obj.a $obj.b $obj.toString() $obj.hasOwnProperty("a")', scope)).toBe('x $obj.b $obj.toString() $obj.hasOwnProperty("a")');
+    expect(render('$list.size() $list.get(1) $list.join("-") $list.length', scope)).toBe('2 q $list.join("-") $list.length');
+    expect(render('$s.length() $s.valueOf() $s.localeCompare("b")', scope)).toBe('3 $s.valueOf() $s.localeCompare("b")');
+  });
+
+  it('keeps what templates legitimately do: $input, $util, $context.responseOverride', () => {
+    const rendered = renderMappingTemplate(
+      '#set($context.responseOverride.status = 418)#set($context.responseOverride.header.X-Origin = $input.params().header.get("Origin"))$util.urlEncode($input.path("$.q"))/$input.json("$.n")/$input.params("id")',
+      { requestId: 'r-1' },
+      { headers: { Origin: 'https://a.example' }, query: {}, path: { id: '7' }, body: '{"q":"a b","n":3}' },
+    );
+    expect(rendered.body).toBe('a+b/3/7');
+    expect(rendered.override).toEqual({ status: 418, headers: { 'X-Origin': 'https://a.example' } });
   });
 });
