@@ -224,7 +224,6 @@ export function buildProxyEvent(parts: ProxyEventParts): FullProxyEvent {
   const body = parts.body;
   const hasBody = body.length > 0;
   const binary = hasBody && (parts.binary ?? isBinaryMediaType(contentType, parts.binaryMediaTypes));
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
   const identity: Record<string, unknown> = {
     cognitoIdentityPoolId: null,
     accountId: null,
@@ -271,7 +270,7 @@ export function buildProxyEvent(parts: ProxyEventParts): FullProxyEvent {
       deploymentId: parts.deploymentId,
       apiId: parts.apiId,
     },
-    body: hasBody ? bytes.toString(binary ? 'base64' : 'utf8') : null,
+    body: hasBody ? Buffer.from(body.buffer, body.byteOffset, body.length).toString(binary ? 'base64' : 'utf8') : null,
     isBase64Encoded: binary,
   };
 }
