@@ -267,37 +267,34 @@ async function measureRoute(bench: Bench, route: (typeof ROUTES)[number], run: n
   return results;
 }
 
-/** The proxy event the gateway would send for `GET /dev<route>` (built by the gateway's own code). */
+/** The proxy event the gateway would send for `GET /dev<route>` (built by the builder the gateway uses). */
 function benchEvent(route: (typeof ROUTES)[number], port: number): ProxyEvent {
   const host = `127.0.0.1:${port}`;
-  return buildProxyEvent(
-    {
-      httpMethod: 'GET',
-      path: route.path,
-      stage: 'dev',
-      rawQuery: '',
-      rawHeaders: [['Host', host], ['User-Agent', 'portico-bench']],
-      body: Buffer.alloc(0),
-      sourceIp: '127.0.0.1',
-      userAgent: 'portico-bench',
-      domainName: host,
-      localPort: port,
-      protocol: 'http',
-    },
-    {
-      resourceId: 'bench0',
-      resourcePath: route.resource,
-      pathParameters: route.pathParameters,
-      stageVariables: {},
-      apiId: 'bench00000',
-      accountId: '123456789012',
-      requestId: randomUUID(),
-      extendedRequestId: 'BenchBenchBench=',
-      requestTimeEpoch: Date.now(),
-      binaryMediaTypes: [],
-      deploymentId: 'bench0',
-    },
-  );
+  const now = Date.now();
+  return buildProxyEvent({
+    httpMethod: 'GET',
+    path: route.path,
+    stage: 'dev',
+    resourcePath: route.resource,
+    resourceId: 'bench0',
+    pathParameters: route.pathParameters,
+    rawQuery: '',
+    rawHeaders: ['Host', host, 'User-Agent', 'portico-bench'],
+    body: new Uint8Array(0),
+    binaryMediaTypes: [],
+    sourceIp: '127.0.0.1',
+    forwardedPort: String(port),
+    forwardedProto: 'http',
+    traceId: `Root=1-${Math.floor(now / 1000).toString(16)}-000000000000000000000000`,
+    stageVariables: null,
+    accountId: '123456789012',
+    apiId: 'bench00000',
+    domainName: host,
+    deploymentId: 'bench0',
+    requestId: randomUUID(),
+    extendedRequestId: 'BenchBenchBench=',
+    requestTimeEpoch: now,
+  });
 }
 
 // ---- report ----------------------------------------------------------------------------------------------------------

@@ -69,7 +69,21 @@ export { isJsonContentType } from './body';
 
 // Router (for tools that route without an app, e.g. a local gateway)
 export { createRouter, HTTP_METHODS } from './router/pattern-router';
+export { compilePath, type CompiledPath, type Segment } from './router/path';
 export type { Router, RouteMatch } from './router/types';
+
+// The proxy event, as API Gateway builds it (the local gateway and the test factory share this builder)
+export {
+  buildProxyEvent,
+  parseQuery,
+  collectHeaders,
+  isBinaryMediaType,
+  formatRequestTime,
+  dictionary,
+  type ProxyEventParts,
+  type FullProxyEvent,
+  type ValueMaps,
+} from './aws/event';
 
 // AWS converters
 export { readHeaders, readQuery, readBody, decodePath, toRequest, DEFAULT_BODY_LIMIT } from './aws/converters';

@@ -1,6 +1,8 @@
 /**
- * Behaviour every router implementation must share; each implementation's test file runs it. Not a test file
- * itself (no `.test.ts`), so jest only runs it through those files.
+ * Behaviour every router implementation must share: `createRouter` (test/router.test.ts) and the local gateway's
+ * resource matcher (packages/local-gateway/test/resource-router.test.ts) both run it, so a path reaches the same
+ * route in a function and in the gateway in front of it. The rules are API Gateway's resource selection. Not a test
+ * file itself (no `.test.ts`), so jest only runs it through those files.
  */
 import type { Router } from '../src/router/types';
 
@@ -16,7 +18,7 @@ export function describeRouterContract(name: string, createRouter: () => Router<
 
       const match = router.match('GET', '/hello');
 
-      expect(match).toEqual({ status: 200, value: 'hello', route: '/hello', params: {} });
+      expect(match).toEqual({ status: 200, value: 'hello', route: '/hello', params: {}, rawParams: {} });
     });
 
     it('matches the root path', () => {
@@ -39,6 +41,7 @@ export function describeRouterContract(name: string, createRouter: () => Router<
         value: 'get',
         route: '/users/{id}',
         params: { id: '42' },
+        rawParams: { id: '42' },
       });
     });
 
@@ -55,12 +58,54 @@ export function describeRouterContract(name: string, createRouter: () => Router<
       expect(router.match('GET', '/users/a%2Fb')).toMatchObject({ params: { id: 'a/b' } });
     });
 
-    it('answers 400, not a throw, for a malformed percent-escape in a param', () => {
+    it("keeps each param as sent in rawParams, API Gateway's pathParameters", () => {
+      router.add('GET', '/users/{id}', 'get');
+      router.add('GET', '/files/{proxy+}', 'file');
+
+      expect(router.match('GET', '/users/a%2Fb%20c')).toMatchObject({ rawParams: { id: 'a%2Fb%20c' } });
+      expect(router.match('GET', '/files/a/b%2Fc/d')).toMatchObject({ rawParams: { proxy: 'a/b%2Fc/d' } });
+    });
+
+    it('answers 400, not a throw, for a malformed percent-escape in a param, with the route and the raw value', () => {
       router.add('GET', '/users/{id}', 'get');
 
       const match = router.match('GET', '/users/%E0%A4%A');
 
-      expect(match.status).toBe(400);
+      expect(match).toMatchObject({ status: 400, value: 'get', route: '/users/{id}', rawParams: { id: '%E0%A4%A' } });
+    });
+
+    it('matches a literal segment by meaning: an escaped unreserved character is the character', () => {
+      router.add('GET', '/hello', 'hello');
+      router.add('GET', '/users/me', 'me');
+      router.add('GET', '/users/{id}', 'by-id');
+
+      expect(router.match('GET', '/hell%6F')).toMatchObject({ status: 200, value: 'hello', route: '/hello' });
+      expect(router.match('GET', '/users/m%65')).toMatchObject({ status: 200, value: 'me', route: '/users/me' });
+      expect(router.match('GET', '/users/%6De/')).toMatchObject({ status: 200, value: 'me' });
+    });
+
+    it('splits on a raw "/" only: an encoded slash never separates literal segments', () => {
+      router.add('GET', '/a/b', 'ab');
+      router.add('GET', '/{x}', 'one');
+
+      expect(router.match('GET', '/a%2Fb')).toMatchObject({ status: 200, value: 'one', rawParams: { x: 'a%2Fb' } });
+    });
+
+    it('keeps a malformed escape in a literal position as sent, matching no literal', () => {
+      router.add('GET', '/hello', 'hello');
+      router.add('GET', '/{x}', 'param');
+
+      expect(router.match('GET', '/hell%6')).toMatchObject({ status: 400, value: 'param', rawParams: { x: 'hell%6' } });
+    });
+
+    it('gives parameters that share a name with an Object.prototype member their own value', () => {
+      router.add('GET', '/users/{id}', 'get');
+
+      const match = router.match('GET', '/users/constructor');
+
+      expect(match).toMatchObject({ status: 200, params: { id: 'constructor' } });
+      expect(match.status === 200 && Object.getPrototypeOf(match.params)).toBeNull();
+      expect(match.status === 200 && Object.getPrototypeOf(match.rawParams)).toBeNull();
     });
 
     it('does not match an empty param segment', () => {
@@ -113,20 +158,14 @@ export function describeRouterContract(name: string, createRouter: () => Router<
       expect(router.match('GET', '/items')).toMatchObject({ value: 'any' });
     });
 
-    it('falls back from HEAD to GET', () => {
-      router.add('GET', '/users/{id}', 'get');
-
-      expect(router.match('HEAD', '/users/1')).toMatchObject({ status: 200, value: 'get' });
-    });
-
-    it('answers 405 with the allowed methods when the path exists but not the method', () => {
-      router.add('GET', '/users/{id}', 'get');
+    it('answers 405 with the methods the path has when it exists but not for this method', () => {
+      router.add('POST', '/users/{id}', 'post');
       router.add('DELETE', '/users/{id}', 'delete');
 
       const match = router.match('PUT', '/users/1');
 
       expect(match.status).toBe(405);
-      expect(match.status === 405 && [...match.allow].sort()).toEqual(['DELETE', 'GET', 'HEAD']);
+      expect(match.status === 405 && [...match.allow].sort()).toEqual(['DELETE', 'POST']);
     });
 
     it('answers 405 for a static path too', () => {
@@ -136,13 +175,13 @@ export function describeRouterContract(name: string, createRouter: () => Router<
     });
 
     it('gives the same 405 answer on repeated calls (no state leaks between requests)', () => {
-      router.add('GET', '/users', 'list');
+      router.add('POST', '/users', 'create');
 
       const first = router.match('PUT', '/users');
       const second = router.match('PUT', '/users');
 
       expect(second).toEqual(first);
-      expect(first).toEqual({ status: 405, allow: ['GET', 'HEAD'] });
+      expect(first).toEqual({ status: 405, allow: ['POST'] });
     });
 
     it('answers 404 when no path matches', () => {

@@ -119,28 +119,30 @@ async function processTransport(handlerFile: string): Promise<Transport> {
 }
 
 function helloEvent(): unknown {
-  const headers: Array<[string, string]> = [
-    ['Host', '127.0.0.1:3000'],
-    ['User-Agent', 'autocannon'],
-    ['Accept', '*/*'],
-    ['Connection', 'keep-alive'],
-  ];
-  return buildProxyEvent(
-    { httpMethod: 'GET', path: '/hello', stage: 'dev', rawQuery: '', query: undefined, rawHeaders: headers, body: Buffer.alloc(0), sourceIp: '127.0.0.1', userAgent: 'autocannon', domainName: '127.0.0.1:3000', localPort: 3000, protocol: 'http' },
-    {
-      resourceId: 'abc123',
-      resourcePath: '/hello',
-      pathParameters: {},
-      stageVariables: {},
-      apiId: 'a1b2c3d4e5',
-      accountId: '123456789012',
-      requestId: '00000000-0000-4000-8000-000000000000',
-      extendedRequestId: 'AAAAAAAAAAAAAAA=',
-      requestTimeEpoch: Date.now(),
-      binaryMediaTypes: [],
-      deploymentId: 'a1b2c3',
-    },
-  );
+  return buildProxyEvent({
+    httpMethod: 'GET',
+    path: '/hello',
+    stage: 'dev',
+    resourcePath: '/hello',
+    resourceId: 'abc123',
+    pathParameters: null,
+    rawQuery: '',
+    rawHeaders: ['Host', '127.0.0.1:3000', 'User-Agent', 'autocannon', 'Accept', '*/*', 'Connection', 'keep-alive'],
+    body: new Uint8Array(0),
+    binaryMediaTypes: [],
+    sourceIp: '127.0.0.1',
+    forwardedPort: '3000',
+    forwardedProto: 'http',
+    traceId: 'Root=1-00000000-000000000000000000000000',
+    stageVariables: null,
+    accountId: '123456789012',
+    apiId: 'a1b2c3d4e5',
+    domainName: '127.0.0.1:3000',
+    deploymentId: 'a1b2c3',
+    requestId: '00000000-0000-4000-8000-000000000000',
+    extendedRequestId: 'AAAAAAAAAAAAAAA=',
+    requestTimeEpoch: Date.now(),
+  });
 }
 
 interface Figures {

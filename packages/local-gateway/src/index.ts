@@ -21,7 +21,7 @@ export type {
 export { UnsupportedStackError } from './errors';
 
 // The gateway
-export { createGateway, MAX_PAYLOAD_BYTES, INTEGRATION_TIMEOUT_MS } from './gateway';
+export { createGateway, MAX_PAYLOAD_BYTES, INTEGRATION_TIMEOUT_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './gateway';
 export type { Gateway, GatewayOptions, ApiKeyInfo } from './gateway';
 
 // Time, for tests
@@ -30,7 +30,8 @@ export type { Clock, ManualClock } from './clock';
 
 // Building blocks (exported for tests and tools that need the same rules)
 export { buildProxyEvent, parseQuery, formatRequestTime, isBinaryMediaType } from './proxy-event';
-export type { ProxyEvent } from './proxy-event';
+export type { ProxyEvent, ProxyEventParts } from './proxy-event';
+export { createResourceRouter } from './resource-router';
 export { checkProxyResult } from './proxy-result';
 export { quotaPeriodStart, TokenBucket } from './throttling';
 export { FunctionPool } from './lambda-pool';

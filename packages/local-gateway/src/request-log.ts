@@ -19,11 +19,13 @@ export interface LineLog {
 /**
  * Batches lines into at most one write per {@link FLUSH_INTERVAL_MS}.
  *
+ * `now` (milliseconds, monotonic) is injectable so a test decides how much time passed between lines.
+ *
  * @example
  * const log = createBatchedLog(process.stdout);
  * log('GET /dev/hello 200 1ms'); // written on the next turn of the event loop, with its neighbours
  */
-export function createBatchedLog(stream: Writable): LineLog {
+export function createBatchedLog(stream: Writable, now: () => number = () => performance.now()): LineLog {
   let pending = '';
   let scheduled = false;
   let lastWrite = -Infinity;
@@ -32,7 +34,7 @@ export function createBatchedLog(stream: Writable): LineLog {
     if (pending === '') return;
     const text = pending;
     pending = '';
-    lastWrite = performance.now();
+    lastWrite = now();
     stream.write(text);
   };
   let hooked = false;
@@ -44,7 +46,7 @@ export function createBatchedLog(stream: Writable): LineLog {
       hooked = true;
       process.once('exit', () => flush());
     }
-    const wait = lastWrite + FLUSH_INTERVAL_MS - performance.now();
+    const wait = lastWrite + FLUSH_INTERVAL_MS - now();
     if (wait <= 0) setImmediate(flush);
     // Unref'd: a pending line never keeps the process alive; the exit hook writes it.
     else setTimeout(flush, wait).unref();

@@ -1,83 +1,172 @@
 /**
- * Matches a request path (stage prefix already removed) to an API Gateway resource the way REST APIs do: a literal
- * path part beats `{param}`, which beats a greedy `{proxy+}`; a branch that dead-ends falls back to the next choice.
- * Path parameter values stay percent-encoded, exactly as API Gateway hands them to the integration.
+ * The gateway's resource matcher: `@portico/http`'s router contract (test/router.case.ts runs against it and against
+ * the app's router), implemented as API Gateway's resource tree. Each level holds its literal children, at most one
+ * `{param}` and at most one `{proxy+}`; a request walks it literal first, then `{param}`, then `{proxy+}`, and a
+ * branch that dead-ends or lacks the method falls back to the next choice. Hand-written: choosing the resource is the
+ * emulator's core, and a tree keeps the walk to one lookup per segment on the gateway's only thread.
  */
+import { compilePath, HTTP_METHODS, type RouteMatch, type Router } from '@portico/http';
+import { UnsupportedStackError } from './errors';
 import type { MethodDef, ResourceDef, RestApiDef } from './terraform-stack';
 
-export interface RouteMatch {
-  resource: ResourceDef;
-  method: MethodDef;
-  pathParameters: Record<string, string>;
+interface Node<T> {
+  literal: Map<string, Node<T>>;
+  param?: { name: string; node: Node<T> };
+  greedy?: { name: string; node: Node<T> };
+  /** The route ending here and its values per method. */
+  route?: string;
+  methods?: Map<string, T>;
 }
 
-interface Node {
-  resource: ResourceDef;
-  literal: Map<string, Node>;
-  param?: { name: string; node: Node };
-  greedy?: { name: string; node: Node };
+/** Where the walk ended: the node, and the raw value of each parameter on the way (name, value pairs). */
+interface Found<T> {
+  node: Node<T>;
+  value: T;
 }
 
 /**
- * Builds a matcher for one API's resource tree, once.
+ * A router over API Gateway resource paths.
  *
  * @example
- * const match = createResourceRouter(api);
- * match('GET', '/users/42'); // { resource: { path: '/users/{id}' }, pathParameters: { id: '42' }, method }
+ * const router = createResourceRouter<string>();
+ * router.add('GET', '/users/{id}', 'getUser');
+ * router.match('GET', '/users/a%20b'); // { status: 200, value: 'getUser', route: '/users/{id}', params: { id: 'a b' }, rawParams: { id: 'a%20b' } }
  */
-export function createResourceRouter(api: RestApiDef): (httpMethod: string, rawPath: string) => RouteMatch | undefined {
-  const nodes = new Map<string, Node>();
-  for (const resource of api.resources.values()) nodes.set(resource.id, { resource, literal: new Map() });
-  for (const node of nodes.values()) {
-    const parent = node.resource.parentId ? nodes.get(node.resource.parentId) : undefined;
-    if (!parent) continue;
-    const part = node.resource.pathPart;
-    const greedy = /^\{(.+)\+\}$/.exec(part);
-    const param = /^\{(.+)\}$/.exec(part);
-    if (greedy?.[1]) parent.greedy = { name: greedy[1], node };
-    else if (param?.[1]) parent.param = { name: param[1], node };
-    else parent.literal.set(part, node);
-  }
-  const root = nodes.get(api.rootResourceId);
+export function createResourceRouter<T>(): Router<T> {
+  const root: Node<T> = { literal: new Map() };
 
-  return (httpMethod, rawPath) => {
-    if (!root) return undefined;
-    const trimmed = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
-    const segments = trimmed === '/' || trimmed === '' ? [] : trimmed.slice(1).split('/');
-    const params: Record<string, string> = {};
-    const found = walk(root, segments, 0, params);
-    if (!found) return undefined;
-    const method = found.resource.methods.get(httpMethod) ?? found.resource.methods.get('ANY');
-    if (!method) return undefined;
-    return { resource: found.resource, method, pathParameters: params };
+  const add = (method: string, path: string, value: T): void => {
+    const verb = String(method).toUpperCase();
+    const fail = (why: string) => new TypeError(`Route "${verb} ${path}" ${why}`);
+    if (!(HTTP_METHODS as readonly string[]).includes(verb)) throw fail(`has an unknown method: use one of ${HTTP_METHODS.join(', ')}`);
+    const { route, segments } = compilePath(path);
+    let node = root;
+    for (const segment of segments) {
+      if (segment.name === undefined) {
+        let next = node.literal.get(segment.value);
+        if (!next) node.literal.set(segment.value, (next = { literal: new Map() }));
+        node = next;
+        continue;
+      }
+      // API Gateway allows one variable path part per level, greedy or not.
+      const existing = node.param ?? node.greedy;
+      if (existing && (existing.name !== segment.name || (node.greedy !== undefined) !== (segment.greedy === true))) {
+        throw fail(`calls a parameter "{${segment.name}}" where another route calls it "{${existing.name}}": use one name per position (API Gateway allows one variable per level)`);
+      }
+      if (!existing) {
+        const child = { name: segment.name, node: { literal: new Map() } as Node<T> };
+        if (segment.greedy) node.greedy = child;
+        else node.param = child;
+      }
+      node = (node.param ?? node.greedy)!.node;
+    }
+    node.route = route;
+    node.methods ??= new Map();
+    if (node.methods.has(verb)) throw fail('is already registered: remove or rename one of the two');
+    node.methods.set(verb, value);
   };
+
+  const match = (method: string, path: string): RouteMatch<T> => {
+    const clean = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const parts = clean === '/' || clean === '' ? [] : clean.slice(1).split('/');
+    // Parameter values on the current branch, by depth: a name and its raw value per parameter segment.
+    const names: string[] = [];
+    const values: string[] = [];
+    const allow: string[] = [];
+
+    const walk = (node: Node<T>, index: number): Found<T> | undefined => {
+      if (index === parts.length) {
+        const methods = node.methods;
+        if (!methods) return undefined;
+        const value = methods.get(method) ?? methods.get('ANY');
+        if (value === undefined) for (const known of methods.keys()) if (!allow.includes(known)) allow.push(known);
+        return value === undefined ? undefined : { node, value };
+      }
+      const part = parts[index]!;
+      const literal = node.literal.get(part) ?? (part.includes('%') ? node.literal.get(decodeLiteral(part)) : undefined);
+      if (literal) {
+        const found = walk(literal, index + 1);
+        if (found) return found;
+      }
+      if (node.param && part !== '') {
+        names.push(node.param.name);
+        values.push(part);
+        const found = walk(node.param.node, index + 1);
+        if (found) return found;
+        names.pop();
+        values.pop();
+      }
+      if (node.greedy) {
+        const end = walk(node.greedy.node, parts.length);
+        if (end) {
+          names.push(node.greedy.name);
+          values.push(parts.slice(index).join('/'));
+          return end;
+        }
+      }
+      return undefined;
+    };
+
+    const found = walk(root, 0);
+    if (!found) return allow.length ? { status: 405, allow } : { status: 404 };
+    const params = Object.create(null) as Record<string, string>;
+    const rawParams = Object.create(null) as Record<string, string>;
+    let malformed: string | undefined;
+    for (let i = 0; i < names.length; i++) {
+      const raw = values[i]!;
+      rawParams[names[i]!] = raw;
+      if (!raw.includes('%')) params[names[i]!] = raw;
+      else {
+        try {
+          params[names[i]!] = decodeURIComponent(raw);
+        } catch {
+          malformed ??= names[i];
+        }
+      }
+    }
+    const route = found.node.route!;
+    if (malformed !== undefined) {
+      return { status: 400, reason: `Path parameter "${malformed}" has a malformed percent-escape`, value: found.value, route, rawParams };
+    }
+    return { status: 200, value: found.value, route, params, rawParams };
+  };
+
+  return { add, match };
 }
 
-function walk(node: Node, segments: string[], index: number, params: Record<string, string>): Node | undefined {
-  if (index === segments.length) return node;
-  const segment = segments[index]!;
-  const literal = node.literal.get(segment) ?? node.literal.get(safeDecode(segment));
-  if (literal) {
-    const found = walk(literal, segments, index + 1, params);
-    if (found) return found;
-  }
-  if (node.param && segment !== '') {
-    params[node.param.name] = segment;
-    const found = walk(node.param.node, segments, index + 1, params);
-    if (found) return found;
-    delete params[node.param.name];
-  }
-  if (node.greedy) {
-    params[node.greedy.name] = segments.slice(index).join('/');
-    return node.greedy.node;
-  }
-  return undefined;
-}
-
-function safeDecode(text: string): string {
+/** A segment as a literal compares it (`%6F` is `o`); a malformed escape can equal no literal, so it stays as sent. */
+function decodeLiteral(part: string): string {
   try {
-    return decodeURIComponent(text);
+    return decodeURIComponent(part);
   } catch {
-    return text;
+    return part;
   }
+}
+
+/** What a route of the gateway leads to. */
+export interface ResourceMethod {
+  resource: ResourceDef;
+  method: MethodDef;
+}
+
+/**
+ * The router for one API's resources and methods, built once; a resource tree API Gateway would refuse is refused
+ * here too, naming the method.
+ *
+ * @example
+ * const router = routeApi(api);
+ * router.match('GET', '/users/42'); // { status: 200, value: { resource, method }, rawParams: { id: '42' }, … }
+ */
+export function routeApi(api: RestApiDef): Router<ResourceMethod> {
+  const router = createResourceRouter<ResourceMethod>();
+  for (const resource of api.resources.values()) {
+    for (const method of resource.methods.values()) {
+      try {
+        router.add(method.httpMethod, resource.path, { resource, method });
+      } catch (error) {
+        throw new UnsupportedStackError(method.address, (error as Error).message);
+      }
+    }
+  }
+  return router;
 }

@@ -110,7 +110,8 @@ describe('portico-gateway CLI', () => {
       expect(body.env.LOCAL_OVERRIDE).toBe('cli');
       expect(cli.output()).toMatch(/API key fixed-key: fixed-key-0123456789abcdefghij/);
       expect(cli.output()).toMatch(/API key generated-key: [a-z0-9]{40} \(generated locally\)/);
-      await new Promise((r) => setTimeout(r, 50));
+      // The request log is written in batches: wait for the line however long this machine takes to write it.
+      while (!/^GET \/test\/echo /m.test(cli.output())) await new Promise((r) => setTimeout(r, 10));
       expect(cli.output()).toMatch(/^GET \/test\/echo 200 \d+ms \(cold start \d+ms\)$/m);
     } finally {
       cli.child.kill('SIGINT');

@@ -13,7 +13,10 @@ function capture() {
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits, however long the machine takes, until the log has written `count` times. */
+async function writesOf(writes: string[], count: number): Promise<void> {
+  while (writes.length < count) await new Promise((resolve) => setTimeout(resolve, 1));
+}
 
 describe('batched request log', () => {
   it('writes a lone line on the next turn of the event loop', async () => {
@@ -29,16 +32,32 @@ describe('batched request log', () => {
   });
 
   it('coalesces the lines of one interval into one write, in order', async () => {
+    // Arrange: a clock that stands still, so the second and third lines fall in the first line's interval however
+    // slowly this machine runs
     const { stream, writes } = capture();
-    const log = createBatchedLog(stream);
+    const log = createBatchedLog(stream, () => 1_000);
     log('a');
     await nextTurn();
+    // Act
     log('b');
     log('c');
     await nextTurn();
+    // Assert
     expect(writes).toEqual(['a\n']);
-    await sleep(FLUSH_INTERVAL_MS + 5);
+    await writesOf(writes, 2);
     expect(writes).toEqual(['a\n', 'b\nc\n']);
+  });
+
+  it('writes a line at once when the interval since the last write has passed', async () => {
+    let now = 1_000;
+    const { stream, writes } = capture();
+    const log = createBatchedLog(stream, () => now);
+    log('a');
+    await nextTurn();
+    now += FLUSH_INTERVAL_MS;
+    log('b');
+    await nextTurn();
+    expect(writes).toEqual(['a\n', 'b\n']);
   });
 
   it('writes pending lines on flush()', () => {

@@ -1,3 +1,7 @@
+import { createManualClock, loadStack } from '../src/index';
+import type { HttpResult } from '../src/proxy-result';
+import { cacheCapacityBytes, StageCache } from '../src/stage-cache';
+import { buildTestStackJson } from './fixtures/test-stack';
 import { request, startTestGateway, type Harness } from './helpers';
 
 const invocationsOf = (res: { json: () => any }) => res.json().invocations as number;
@@ -80,5 +84,58 @@ describe('the stage cache', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('the stage cache size', () => {
+  const clock = createManualClock();
+  const result = (bytes: number): HttpResult => ({ statusCode: 200, headers: new Map(), body: Buffer.alloc(bytes, 120) });
+
+  it('holds no more than its capacity however many cache-key values arrive, dropping the least recently used', () => {
+    // Arrange: room for about three 1,000-byte answers
+    const cache = new StageCache(clock, 3_200);
+    // Act: a new cache-key value per request, as a client varying ?q= does
+    for (let i = 0; i < 50; i++) cache.set(`GET /search querystring.q=${i}`, result(1_000), 300);
+    // Assert
+    expect(cache.bytes).toBeLessThanOrEqual(3_200);
+    expect(cache.size).toBe(3);
+    expect(cache.get('GET /search querystring.q=0')).toBeUndefined();
+    expect(cache.get('GET /search querystring.q=49')).toBeDefined();
+  });
+
+  it('keeps an entry that is read and evicts the one that is not', () => {
+    const cache = new StageCache(clock, 2_100);
+    cache.set('a', result(1_000), 300);
+    cache.set('b', result(1_000), 300);
+    cache.get('a');
+    cache.set('c', result(1_000), 300);
+    expect([cache.get('a') !== undefined, cache.get('b') !== undefined, cache.get('c') !== undefined]).toEqual([true, false, true]);
+  });
+
+  it('makes room from expired entries before live ones', () => {
+    const cache = new StageCache(clock, 2_100);
+    cache.set('short', result(1_000), 1);
+    cache.set('long', result(1_000), 300);
+    clock.advance(2_000);
+    cache.set('new', result(1_000), 300);
+    expect(cache.get('long')).toBeDefined();
+    expect(cache.get('new')).toBeDefined();
+  });
+
+  it("takes its capacity from the stage's cache_cluster_size, 0.5 GB when the stack leaves it out", () => {
+    const sized = loadStack(buildTestStackJson(), { dir: '/stacks/test' }).apis[0]!.stages.get('test')!;
+    const json = buildTestStackJson() as Record<string, any>;
+    delete json.resource.aws_api_gateway_stage.test.cache_cluster_size;
+    const unsized = loadStack(json, { dir: '/stacks/test' }).apis[0]!.stages.get('test')!;
+    json.resource.aws_api_gateway_stage.test.cache_cluster_size = '6.1';
+    const large = loadStack(json, { dir: '/stacks/test' }).apis[0]!.stages.get('test')!;
+    expect([sized.cacheClusterSizeGb, unsized.cacheClusterSizeGb, large.cacheClusterSizeGb]).toEqual([0.5, 0.5, 6.1]);
+    expect(cacheCapacityBytes(large.cacheClusterSizeGb)).toBe(6_100_000_000);
+  });
+
+  it('refuses a cache_cluster_size API Gateway does not offer, naming the stage', () => {
+    const json = buildTestStackJson() as Record<string, any>;
+    json.resource.aws_api_gateway_stage.test.cache_cluster_size = '1';
+    expect(() => loadStack(json, { dir: '/stacks/test' })).toThrow(/aws_api_gateway_stage\.test: cache_cluster_size "1" is not one API Gateway offers/);
   });
 });

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { buildProxyEvent, parseQuery, type FullProxyEvent } from '../aws/event';
 import type { ProxyEvent } from '../aws/types';
 import type { AnyRouteSpec } from '../route';
-import { matchResource, rawParams } from './match-resource';
+import { matchResource, paramsOf } from './match-resource';
 
 /** What a test says about a request; everything else gets API Gateway's defaults. */
 export interface ProxyEventInit {
@@ -35,169 +36,101 @@ export interface ProxyEventInit {
 
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Characters a client may send unescaped in a path; anything else is escaped as a client would. */
 const PATH_UNSAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/gu;
+const NO_BYTES = new Uint8Array(0);
 
 /**
- * Builds a complete API Gateway REST (v1) proxy event, the way API Gateway builds it: `path` and `pathParameters`
- * stay percent-encoded as sent, query values are decoded, repeated keys keep the last value in the single-value
- * maps, absent maps are `null`, `body` is `null` without a payload, and `requestContext.path` carries the stage.
+ * Builds a complete API Gateway REST (v1) proxy event with the builder the local gateway uses (`buildProxyEvent`),
+ * filling in what a test leaves out the way a regional endpoint would: ids, a documentation source IP, `Host`, a
+ * `User-Agent`, port 443 over https. `path` and `pathParameters` stay percent-encoded as sent, query values are
+ * decoded, repeated keys keep the last value in the single-value maps, absent maps are `null`, `body` is `null`
+ * without a payload, and `requestContext.path` carries the stage.
  *
  * @example
  * const event = createProxyEvent({ method: 'POST', path: '/users', json: { name: 'Ada' }, apiKey: 'k-123' });
  * const get = createProxyEvent({ path: '/users/a%20b', resource: '/users/{id}' }); // pathParameters { id: 'a%20b' }
  */
 export function createProxyEvent(init: ProxyEventInit): ProxyEvent & { requestContext: Record<string, unknown> } {
-  const method = (init.method ?? 'GET').toUpperCase();
-  const stage = init.stage ?? 'dev';
+  const httpMethod = (init.method ?? 'GET').toUpperCase();
   const questionMark = init.path.indexOf('?');
   const rawPath = questionMark === -1 ? init.path : init.path.slice(0, questionMark);
   const path = rawPath.replace(PATH_UNSAFE, (char) => encodeURIComponent(char));
-  const queryString = questionMark === -1 ? '' : init.path.slice(questionMark + 1);
-
   const found = init.resource === undefined && init.routes ? matchResource(init.routes, path) : undefined;
   const resource = init.resource ?? found?.resource ?? path;
-  const pathParameters = init.pathParameters ?? found?.pathParameters ?? rawParams(resource, path);
+  const pathParameters = init.pathParameters ?? found?.pathParameters ?? paramsOf(resource, path);
 
-  const multiQuery = parseQuery(queryString);
+  const rawQuery = questionMark === -1 ? '' : init.path.slice(questionMark + 1);
+  const query = parseQuery(rawQuery);
   for (const [name, value] of Object.entries(init.query ?? {})) {
     const values = typeof value === 'string' ? [value] : [...value];
-    multiQuery.set(name, [...(multiQuery.get(name) ?? []), ...values]);
+    query.multi[name] = [...(query.multi[name] ?? []), ...values];
+    query.single[name] = query.multi[name]![query.multi[name]!.length - 1]!;
   }
 
   const apiId = randomId(10);
   const domainName = `${apiId}.execute-api.${REGION}.amazonaws.com`;
-  const sourceIp = init.sourceIp ?? '198.51.100.7';
-  const headers = new Map<string, string[]>();
-  const setDefault = (name: string, value: string) => {
-    if (![...headers.keys()].some((key) => key.toLowerCase() === name.toLowerCase())) headers.set(name, [value]);
-  };
+  const rawHeaders: string[] = [];
   for (const [name, value] of Object.entries(init.headers ?? {})) {
-    headers.set(name, typeof value === 'string' ? [value] : [...value]);
+    for (const one of typeof value === 'string' ? [value] : value) rawHeaders.push(name, one);
   }
+  const has = (name: string) => rawHeaders.some((header, i) => i % 2 === 0 && header.toLowerCase() === name);
+  const setDefault = (name: string, value: string) => {
+    if (!has(name.toLowerCase())) rawHeaders.push(name, value);
+  };
 
-  let body: string | null = null;
-  let isBase64Encoded = false;
+  let body: Uint8Array = NO_BYTES;
+  let binary = false;
   if (init.json !== undefined) {
-    body = JSON.stringify(init.json);
+    body = Buffer.from(JSON.stringify(init.json));
     setDefault('Content-Type', 'application/json');
   } else if (typeof init.body === 'string') {
-    body = init.body;
-    isBase64Encoded = init.isBase64Encoded === true;
+    binary = init.isBase64Encoded === true;
+    body = Buffer.from(init.body, binary ? 'base64' : 'utf8');
   } else if (init.body !== undefined) {
-    body = Buffer.from(init.body).toString('base64');
-    isBase64Encoded = true;
+    body = init.body;
+    binary = true;
   }
   if (init.apiKey !== undefined) setDefault('x-api-key', init.apiKey);
-  // Headers API Gateway (regional endpoint) adds to every request.
   setDefault('Host', domainName);
   setDefault('User-Agent', 'portico-test/1.0');
-  setDefault('X-Amzn-Trace-Id', `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(12)}`);
-  setDefault('X-Forwarded-For', sourceIp);
-  setDefault('X-Forwarded-Port', '443');
-  setDefault('X-Forwarded-Proto', 'https');
-  if (body !== null) {
-    setDefault('Content-Length', String(isBase64Encoded ? Buffer.from(body, 'base64').length : Buffer.byteLength(body)));
-  }
+  const givenTrace = rawHeaders.findIndex((header, i) => i % 2 === 0 && header.toLowerCase() === 'x-amzn-trace-id');
 
-  const now = new Date();
-  const identity: Record<string, unknown> = {
-    cognitoIdentityPoolId: null,
-    accountId: null,
-    cognitoIdentityId: null,
-    caller: null,
-    sourceIp,
-    principalOrgId: null,
-    accessKey: null,
-    cognitoAuthenticationType: null,
-    cognitoAuthenticationProvider: null,
-    userArn: null,
-    userAgent: lastValue(headers, 'user-agent') ?? null,
-    user: null,
-  };
-  if (init.apiKey !== undefined) {
-    identity.apiKey = init.apiKey;
-    identity.apiKeyId = `key${randomId(7)}`;
-  }
-
-  return {
-    resource,
+  const now = Date.now();
+  const stage = init.stage ?? 'dev';
+  const event: FullProxyEvent = buildProxyEvent({
+    httpMethod,
     path,
-    httpMethod: method,
-    headers: mapOrNull(headers, (values) => values[values.length - 1]!),
-    multiValueHeaders: mapOrNull(headers, (values) => values),
-    queryStringParameters: mapOrNull(multiQuery, (values) => values[values.length - 1]!),
-    multiValueQueryStringParameters: mapOrNull(multiQuery, (values) => values),
-    pathParameters: pathParameters && Object.keys(pathParameters).length > 0 ? { ...pathParameters } : null,
-    stageVariables: init.stageVariables ? { ...init.stageVariables } : null,
-    requestContext: {
-      resourceId: randomId(6),
-      resourcePath: resource,
-      httpMethod: method,
-      extendedRequestId: `${randomBytes(9).toString('base64').replace(/[+/]/g, 'A')}=`,
-      requestTime: formatRequestTime(now),
-      path: `/${stage}${path}`,
-      accountId: ACCOUNT_ID,
-      protocol: 'HTTP/1.1',
-      stage,
-      domainPrefix: apiId,
-      requestTimeEpoch: now.getTime(),
-      requestId: init.requestId ?? randomUUID(),
-      identity,
-      domainName,
-      deploymentId: randomId(6),
-      apiId,
-    },
+    stage,
+    resourcePath: resource,
+    resourceId: randomId(6),
+    pathParameters: pathParameters ?? null,
+    rawQuery,
+    query,
+    rawHeaders,
     body,
-    isBase64Encoded,
-  };
-}
-
-/** `name=a&b=%20` → decoded values per key; a malformed escape is kept as sent. */
-function parseQuery(queryString: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (queryString === '') return out;
-  for (const pair of queryString.split('&')) {
-    if (pair === '') continue;
-    const equals = pair.indexOf('=');
-    const name = safeDecode(equals === -1 ? pair : pair.slice(0, equals));
-    const value = equals === -1 ? '' : safeDecode(pair.slice(equals + 1));
-    out.set(name, [...(out.get(name) ?? []), value]);
+    binary,
+    binaryMediaTypes: [],
+    sourceIp: init.sourceIp ?? '198.51.100.7',
+    forwardedPort: '443',
+    forwardedProto: 'https',
+    traceId: givenTrace === -1 ? `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}` : rawHeaders[givenTrace + 1]!,
+    stageVariables: init.stageVariables ? { ...init.stageVariables } : null,
+    accountId: ACCOUNT_ID,
+    apiId,
+    domainName,
+    deploymentId: randomId(6),
+    requestId: init.requestId ?? randomUUID(),
+    extendedRequestId: `${randomBytes(9).toString('base64').replace(/[+/]/g, 'A')}=`,
+    requestTimeEpoch: now,
+    apiKey: init.apiKey === undefined ? undefined : { value: init.apiKey, id: `key${randomId(7)}` },
+  });
+  // A query given only through `query` still counts: the event has maps even when the path had no `?`.
+  if (rawQuery === '' && Object.keys(query.multi).length > 0) {
+    event.queryStringParameters = query.single;
+    event.multiValueQueryStringParameters = query.multi;
   }
-  return out;
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
-function mapOrNull<T>(map: Map<string, string[]>, pick: (values: string[]) => T): Record<string, T> | null {
-  if (map.size === 0) return null;
-  const out: Record<string, T> = {};
-  // defineProperty, so a `__proto__` key is an own key, as it is in the JSON API Gateway sends.
-  for (const [name, values] of map) {
-    Object.defineProperty(out, name, { value: pick(values), enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-function lastValue(headers: Map<string, string[]>, name: string): string | undefined {
-  for (const [key, values] of headers) if (key.toLowerCase() === name) return values[values.length - 1];
-  return undefined;
-}
-
-/** API Gateway's `requestTime`: `24/Nov/2026:17:42:57 +0000`. */
-function formatRequestTime(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
-  );
+  return event;
 }
 
 function randomId(length: number): string {
@@ -205,8 +138,4 @@ function randomId(length: number): string {
   let out = '';
   for (const byte of randomBytes(length)) out += alphabet[byte % alphabet.length];
   return out;
-}
-
-function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
 }

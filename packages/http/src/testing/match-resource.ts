@@ -8,7 +8,8 @@ export interface ResourceMatch {
 }
 
 /**
- * Finds which route template a request path belongs to, the way API Gateway picks a resource.
+ * Finds which route template a request path belongs to, the way API Gateway picks a resource (the router contract's
+ * rules, so the answer is the local gateway's too).
  *
  * @example
  * matchResource(routes, '/users/a%2Fb'); // { resource: '/users/{id}', pathParameters: { id: 'a%2Fb' } }
@@ -24,25 +25,25 @@ export function matchResource(
     seen.add(route.path);
     router.add('ANY', route.path, route.path);
   }
-  const match = router.match('GET', path);
-  if (match.status !== 200) return undefined;
-  return { resource: match.value, pathParameters: rawParams(match.value, path) };
+  return resourceOf(router.match('GET', path));
 }
 
-/** Path parameters of `resource` read from `path`, still percent-encoded. */
-export function rawParams(resource: string, path: string): Record<string, string> | undefined {
+/**
+ * The path parameters of `resource` read from `path`, still percent-encoded; undefined for a resource without any
+ * or a path that is not one of its.
+ *
+ * @example
+ * paramsOf('/files/{proxy+}', '/files/a/b%20c'); // { proxy: 'a/b%20c' }
+ */
+export function paramsOf(resource: string, path: string): Record<string, string> | undefined {
   if (!resource.includes('{')) return undefined;
-  const templates = resource.split('/');
-  const parts = path.split('/');
-  const params: Record<string, string> = {};
-  for (let i = 0; i < templates.length; i++) {
-    const template = templates[i]!;
-    if (!template.startsWith('{')) continue;
-    if (template.endsWith('+}')) {
-      params[template.slice(1, -2)] = parts.slice(i).join('/');
-      break;
-    }
-    params[template.slice(1, -1)] = parts[i] ?? '';
-  }
-  return params;
+  const router = createRouter<string>();
+  router.add('ANY', resource, resource);
+  return resourceOf(router.match('GET', path))?.pathParameters;
+}
+
+function resourceOf(match: ReturnType<ReturnType<typeof createRouter<string>>['match']>): ResourceMatch | undefined {
+  if (match.status !== 200 && match.status !== 400) return undefined;
+  const names = Object.keys(match.rawParams);
+  return { resource: match.route, pathParameters: names.length > 0 ? { ...match.rawParams } : undefined };
 }
