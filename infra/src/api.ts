@@ -129,6 +129,8 @@ export interface ApiConfig {
   readonly routes: readonly RouteSpec[];
   /** The Lambda build: the `build-meta.json` the app's build writes (`{ handler, zip }`), relative to the app folder. */
   readonly buildMeta: string;
+  /** The module exporting the Lambda `handler`, relative to the app folder. @default 'src/handler.ts' */
+  readonly entry?: string;
   /** Tables by key; each is named `<name>-<stage>-<key>`. @default {} */
   readonly tables?: Readonly<Record<string, TableConfig>>;
   /**

@@ -22,7 +22,7 @@ const externalThirdParty: Plugin = {
   },
 };
 await build({
-  entryPoints: { cli: join(root, 'src/cli.ts'), dev: join(root, 'src/dev-cli.ts') },
+  entryPoints: { cli: join(root, 'src/cli.ts') },
   outdir: join(root, 'dist'),
   bundle: true,
   platform: 'node',

@@ -1,6 +1,6 @@
 /**
  * @portico/local-gateway — runs a synthesized API Gateway REST API stack (Terraform JSON) locally, with the
- * gateway's behaviour and Lambda functions in worker threads. No Docker, no AWS account.
+ * gateway's behaviour and each Lambda execution environment in a process of its own. No Docker, no AWS account.
  */
 
 // Stack loading
@@ -19,6 +19,9 @@ export type {
   LoadStackOptions,
 } from './terraform-stack';
 export { UnsupportedStackError } from './errors';
+
+// Local DynamoDB for a stack's tables (dynalite in a process of its own)
+export { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 
 // The gateway
 export { createGateway, MAX_PAYLOAD_BYTES, INTEGRATION_TIMEOUT_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './gateway';

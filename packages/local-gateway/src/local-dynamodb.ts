@@ -1,6 +1,6 @@
 /**
  * Local DynamoDB for local runs: dynalite on loopback in a child process of its own (`local-dynamodb-server.mjs`),
- * persisted under a folder, with the stack's tables created and optionally seeded. A process of its own because in the
+ * persisted under a folder, with the stack's tables created. A process of its own because in the
  * gateway's process every database call shares the event loop with the requests: under a flood of throttled requests
  * the admitted ones slowed from 7 ms to 296 ms p50 (19 ms with dynalite apart). Talks DynamoDB's JSON protocol
  * directly (a handful of calls) rather than pulling the AWS SDK into the gateway package.
@@ -19,8 +19,8 @@ export interface LocalDynamoDb {
   pid: number;
   /** Creates the table unless it exists; true when it was created. */
   ensureTable(table: TableDef): Promise<boolean>;
-  /** Puts the items when the table is empty; returns how many were written. */
-  seedIfEmpty(tableName: string, items: Array<Record<string, unknown>>): Promise<number>;
+  /** Whether the table holds no item (a dev server seeds only an empty table). */
+  isEmpty(tableName: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -101,28 +101,13 @@ export async function startLocalDynamoDb(options: { dataDir?: string; port?: num
       }
       return true;
     },
-    async seedIfEmpty(tableName, items) {
+    async isEmpty(tableName) {
       const scan = await call('Scan', { TableName: tableName, Limit: 1, Select: 'COUNT' });
       if (scan.status !== 200) throw new Error(`Scan ${tableName} failed: ${JSON.stringify(scan.json)}`);
-      if (Number(scan.json.Count ?? 0) > 0) return 0;
-      for (const item of items) {
-        const put = await call('PutItem', { TableName: tableName, Item: toAttributeMap(item) });
-        if (put.status !== 200) throw new Error(`PutItem ${tableName} failed: ${JSON.stringify(put.json)}`);
-      }
-      return items.length;
+      return Number(scan.json.Count ?? 0) === 0;
     },
     close: () => stopProcess(child, exited),
   };
-}
-
-function toAttributeMap(item: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) {
-    if (typeof value === 'string') out[key] = { S: value };
-    else if (typeof value === 'number') out[key] = { N: String(value) };
-    else if (typeof value === 'boolean') out[key] = { BOOL: value };
-  }
-  return out;
 }
 
 async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {

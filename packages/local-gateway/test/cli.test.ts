@@ -1,19 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { findRepoRoot } from '../src/dev';
 import { FUNCTION_OVERRIDES, writeTestStack } from './fixtures/test-stack';
 
-const ROOT = findRepoRoot(__dirname);
 const DIST = join(__dirname, '..', 'dist', 'cli.js');
 
 /** The built CLI when `pnpm build` ran (as in CI, where test depends on build), else the source through tsx. */
 function cliCommand(): string[] {
   if (existsSync(DIST)) return [DIST];
-  return [createRequire(join(ROOT, 'package.json')).resolve('tsx/cli'), join(__dirname, '..', 'src', 'cli.ts')];
+  return [require.resolve('tsx/cli'), join(__dirname, '..', 'src', 'cli.ts')];
 }
 
 function run(args: string[]) {

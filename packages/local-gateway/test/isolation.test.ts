@@ -5,16 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findRepoRoot } from '../src/dev';
 import { FUNCTION_OVERRIDES, writeTestStack } from './fixtures/test-stack';
 import { request } from './helpers';
 
 jest.setTimeout(60_000);
 
-const ROOT = findRepoRoot(__dirname);
 
 const HOSTILE_HANDLER = `
 export const handler = async (event) => {
@@ -36,7 +33,7 @@ describe('function isolation', () => {
       writeFileSync(handler, HOSTILE_HANDLER);
       const stack = writeTestStack();
       const overrides = { ...FUNCTION_OVERRIDES, 'portico-slow': handler };
-      const tsx = createRequire(join(ROOT, 'package.json')).resolve('tsx/cli');
+      const tsx = require.resolve('tsx/cli');
       const args = [tsx, join(__dirname, '..', 'src', 'cli.ts'), '--stack', stack.file, '--stage', 'test', '--port', '0', '--no-watch'];
       for (const [name, file] of Object.entries(overrides)) args.push('--function', `${name}=${file}`);
       const gateway = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
