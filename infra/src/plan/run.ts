@@ -9,11 +9,14 @@
  * | `plan.txt`    | `terraform show -no-color plan.tfplan`        |
  * | `summary.md`  | the API Gateway level summary (`summary.ts`)  |
  *
- * packages/delivery's `ci-plan` reads these files and judges each stack by whether this run wrote them, so a run
- * first deletes the four files of every stack it plans, and a stack that fails is left with none: a stale plan can
- * never pass for a fresh one.
+ * packages/delivery's `ci-plan` reads these files and judges each stack by whether this run wrote them. A stack whose
+ * plan fails — synth, `plan` or `show` — is left with none of them: a stale plan can never pass for a fresh one. A run
+ * that cannot start planning at all (terraform cannot install the AWS provider: no mirror and no registry) says what
+ * to set and leaves the files of the last plan in place; they are older than the run, so ci-plan still reports the
+ * stack as failed.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findInfraDir, synthesizeFromEnv, type SynthesizedStack } from '../app';
 import { STAGE_NAMES, stackName, type StageName } from '../config';
@@ -63,7 +66,8 @@ export function clearPlanFiles(outDir: string): void {
 }
 
 /**
- * Plans one synthesized stack and writes its four files, or none when a step fails.
+ * Plans one synthesized stack and writes its four files, or none when a step fails. When `terraform init` cannot
+ * install the provider, the files of an earlier run are left alone and the error says what to set.
  * @example await planStack({ stack: 'users-api-dev', dir, outDir: 'plans/users-api-dev', env: terraformEnv(...) })
  */
 export async function planStack(options: StackPlanOptions): Promise<StackPlanResult> {
@@ -71,8 +75,6 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
   // Absolute: terraform runs in the stack directory.
   const outDir = resolve(options.outDir);
   const file = (name: keyof typeof PLAN_FILES): string => join(outDir, PLAN_FILES[name]);
-  clearPlanFiles(outDir);
-  mkdirSync(outDir, { recursive: true });
   const run = { cwd: dir, env };
   const timings: { initMs?: number; planMs?: number; showMs?: number } = {};
   const fail = (step: string, result: TerraformResult): StackPlanResult => {
@@ -85,8 +87,14 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
     // state); a plan must never offer to migrate state from one to the other.
     const init = await terraform(['init', '-input=false', '-no-color', '-reconfigure'], run);
     timings.initMs = init.ms;
-    if (init.code !== 0) return fail('init', init);
+    if (init.code !== 0) {
+      const missing = providerInstallProblem(init, env, outDir);
+      if (missing) return { stack, ok: false, outDir, timings, error: missing };
+      return fail('init', init);
+    }
   }
+  clearPlanFiles(outDir);
+  mkdirSync(outDir, { recursive: true });
 
   const planArgs = ['plan', '-input=false', '-no-color', `-out=${file('plan')}`];
   if (options.refresh === false) planArgs.push('-refresh=false');
@@ -124,6 +132,59 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
   }
 }
 
+/** What terraform prints when it cannot get a provider: from a mirror, the registry, or the network in between. */
+const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Failed to install provider|could not connect to registry\.terraform\.io/;
+
+/**
+ * When `terraform init` failed because the AWS provider could not be installed, the error to show instead of
+ * terraform's (a DNS or proxy error deep in a registry request): what to set, and that the last plan was kept.
+ */
+export function providerInstallProblem(init: TerraformResult, env: NodeJS.ProcessEnv, outDir: string): string | undefined {
+  const output = `${init.stderr}\n${init.stdout}`;
+  if (!PROVIDER_INSTALL_FAILURE.test(output)) return undefined;
+  const cause = /could not connect to [^:\n]+(?::[^\n]*)?(?:\n[^\n]+)*/.exec(output)?.[0].replace(/\s+/g, ' ').trim();
+  const source = env.TF_PLUGIN_MIRROR
+    ? `from the provider mirror TF_PLUGIN_MIRROR=${env.TF_PLUGIN_MIRROR}`
+    : 'from the Terraform registry: no provider mirror is set (TF_PLUGIN_MIRROR)';
+  return [
+    `terraform could not install the AWS provider ${source}${cause ? ` (${cause})` : ''}.`,
+    `Set TF_PLUGIN_MIRROR to a filesystem mirror holding hashicorp/aws ${pinnedAwsProvider()} (packages/delivery/bin/provider-mirror builds one where the registry is reachable), then plan again.`,
+    `Nothing was planned; the files of the previous plan in ${outDir} were kept (they are not a plan of this code).`,
+  ].join('\n');
+}
+
+/** The hashicorp/aws version the stacks pin: the one `@cdktf/provider-aws` was generated for. */
+export function pinnedAwsProvider(infraDir: string = findInfraDir()): string {
+  const manifest = createRequire(join(infraDir, 'package.json'))('@cdktf/provider-aws/package.json') as { cdktf?: { provider?: { version?: string } } };
+  return manifest.cdktf?.provider?.version ?? 'unknown';
+}
+
+/** Terraform's name for this platform, e.g. `linux_amd64`. */
+function terraformPlatform(): string {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const cpu = ({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
+  return `${os}_${cpu}`;
+}
+
+/**
+ * Why the provider mirror named by TF_PLUGIN_MIRROR cannot serve this plan (it lacks the pinned hashicorp/aws for
+ * this platform), or undefined: a mirror that cannot work is reported before anything is synthesized or deleted.
+ */
+export function mirrorProblem(env: NodeJS.ProcessEnv, infraDir: string = findInfraDir()): string | undefined {
+  const mirror = env.TF_PLUGIN_MIRROR;
+  if (!mirror) return undefined;
+  const version = pinnedAwsProvider(infraDir);
+  const platform = terraformPlatform();
+  const base = join(resolve(mirror), 'registry.terraform.io', 'hashicorp', 'aws');
+  if (existsSync(join(base, version, platform)) || existsSync(join(base, `terraform-provider-aws_${version}_${platform}.zip`))) return undefined;
+  const has = existsSync(base) ? readdirSync(base).join(', ') || 'nothing' : 'no hashicorp/aws at all';
+  return [
+    `TF_PLUGIN_MIRROR=${mirror} holds no hashicorp/aws ${version} for ${platform} (it has ${has}).`,
+    `Point TF_PLUGIN_MIRROR at a mirror that does (packages/delivery/bin/provider-mirror builds one where the registry is reachable), or unset it to install from the registry.`,
+    'Nothing was planned; the files of the previous plan were kept.',
+  ].join('\n');
+}
+
 export interface PlanRunOptions {
   /** Target, state backend, provider mirror, Lambda build: see `target.ts`, `terraform.ts` and `app.ts`. */
   readonly env: NodeJS.ProcessEnv;
@@ -156,8 +217,12 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
   if (env.PORTICO_STATE_BUCKET && target.backend.kind === 'local' && !target.endpoint) {
     log(`plan: no AWS credentials to read s3://${env.PORTICO_STATE_BUCKET} with: planning against local state instead`);
   }
-  // Before anything can fail: no stack of this run may keep the files of an earlier one.
-  for (const stage of stages) clearPlanFiles(join(plansDir, stackName(stage)));
+  const mirror = mirrorProblem(env, infraDir);
+  if (mirror) {
+    log(`plan: ${mirror}`);
+    const stacks = stages.map((stage) => ({ stack: stackName(stage), ok: false, outDir: join(plansDir, stackName(stage)), timings: {}, error: mirror }));
+    return { ok: false, synthMs: 0, target, stacks };
+  }
 
   const synthStarted = performance.now();
   let synthesized: SynthesizedStack[];
@@ -165,6 +230,8 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
     synthesized = await synthesizeFromEnv(env, { stages, target });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // The code does not synthesize: no stack of this run may keep the plan of earlier code.
+    for (const stage of stages) clearPlanFiles(join(plansDir, stackName(stage)));
     log(`synth failed: ${message}`);
     const synthMs = Math.round(performance.now() - synthStarted);
     const stacks = stages.map((stage) => ({
