@@ -2,6 +2,7 @@
  * One typed configuration per stage. A stack is a pure function of its stage config, the route table and the
  * deploy target (see `target.ts`), so `dev` and `prod` differ only where this file says they do.
  */
+import type { TrafficProfile } from './plan/traffic';
 
 /** Stage-wide throttling, applied to every method through the stage's method settings. */
 export interface ThrottleConfig {
@@ -113,4 +114,58 @@ export function stageConfig(stage: string): StageConfig {
     throw new Error(`Unknown stage "${stage}": use one of ${STAGE_NAMES.join(', ')}`);
   }
   return STAGES[stage];
+}
+
+/**
+ * The traffic each stage is assumed to serve in a month: what the plan's monthly cost estimate prices
+ * (`plan/traffic.ts` describes each field). Assumptions, to be replaced by CloudWatch's figures once a stage runs:
+ *
+ * - the route mix of a users directory: mostly reads of one user, listing and search, few writes;
+ * - response sizes as `scripts/measure-lambda-durations.ts` measured them (`medianResponseBytes` in
+ *   `infra/cost/lambda-durations.json`: status line, headers, body; a 10-user page), plus about 350 bytes of headers
+ *   API Gateway and CloudFront add;
+ * - DynamoDB units per invocation from what `apps/users-api/src/store.ts` asks for, all reads eventually
+ *   consistent (0.5 unit per 4 KB): a GetItem, a Scan of one page (11 items, under 4 KB), a PutItem or DeleteItem of
+ *   an item under 1 KB (1 unit), and `/search`, which scans the whole table — 0.5 unit per 4 KB of users, about 150
+ *   bytes each: 500 users in dev (~19 units), 20,000 in prod (~375 units);
+ * - log bytes: Lambda's START/END/REPORT lines (the function logs nothing per request) and the stage's JSON
+ *   access log line.
+ */
+export const TRAFFIC = {
+  dev: {
+    requestsPerMonth: 300_000,
+    viewerGeography: 'europe',
+    edgeCacheHitRatio: 0,
+    cacheHitRatio: 0.3,
+    functionLogBytesPerInvocation: 330,
+    accessLogBytesPerRequest: 550,
+    routes: usersRoutes({ hello: 0.1, list: 0.2, create: 0.08, get: 0.4, remove: 0.02, search: 0.2 }, 19),
+  },
+  prod: {
+    requestsPerMonth: 20_000_000,
+    viewerGeography: 'europe',
+    edgeCacheHitRatio: 0,
+    cacheHitRatio: 0.6,
+    functionLogBytesPerInvocation: 330,
+    accessLogBytesPerRequest: 550,
+    routes: usersRoutes({ hello: 0.02, list: 0.2, create: 0.05, get: 0.5, remove: 0.01, search: 0.22 }, 375),
+  },
+} as const satisfies Record<StageName, TrafficProfile>;
+
+/**
+ * The users API's routes as traffic: what each answer weighs and what each invocation asks of DynamoDB. Stages differ
+ * in the mix and in the size of the table `/search` scans.
+ */
+function usersRoutes(
+  share: Readonly<Record<'hello' | 'list' | 'create' | 'get' | 'remove' | 'search', number>>,
+  searchReadUnits: number,
+): TrafficProfile['routes'] {
+  return {
+    'GET /hello': { share: share.hello, responseBytes: 530 },
+    'GET /users': { share: share.list, responseBytes: 1_940, dynamodb: { readUnits: 0.5, writeUnits: 0 } },
+    'POST /users': { share: share.create, responseBytes: 690, requestBytes: 60, dynamodb: { readUnits: 0, writeUnits: 1 } },
+    'GET /users/{id}': { share: share.get, responseBytes: 640, dynamodb: { readUnits: 0.5, writeUnits: 0 } },
+    'DELETE /users/{id}': { share: share.remove, responseBytes: 480, dynamodb: { readUnits: 0, writeUnits: 1 } },
+    'GET /search': { share: share.search, responseBytes: 1_900, dynamodb: { readUnits: searchReadUnits, writeUnits: 0 } },
+  };
 }
