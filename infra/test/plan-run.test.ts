@@ -218,11 +218,19 @@ describe('a mirror that lacks the pinned AWS provider', () => {
     for (const stack of result.stacks) {
       for (const name of FILES) expect(exists(stack.outDir, name)).toBe(true);
       expect(stack.totals).toMatchObject({ add: stack.resources, change: 0, destroy: 0 });
-      expect(readFileSync(join(stack.outDir, PLAN_FILES.summary), 'utf8')).toContain('##### Stage `');
+      const summary = readFileSync(join(stack.outDir, PLAN_FILES.summary), 'utf8');
+      expect(summary).toContain('##### Stage `');
+      // The monthly cost of each stage, priced for its own traffic, with the arithmetic folded.
+      expect(summary).toContain('\n#### Monthly cost estimate\n');
+      expect(summary).toMatch(/\*\*\$[\d,.]+ a month\*\* after this plan; \*\*\+\$[\d,.]+\*\* against the current state \(nothing deployed\)/);
+      expect(summary).toContain(`(\`TRAFFIC.${stack.stack.replace('users-api-', '')}\` in infra/src/config.ts)`);
+      expect(summary).toContain('<details><summary>How the estimate is computed</summary>');
+      expect(stack.cost).toMatchObject({ after: expect.any(Number), partial: true });
     }
     const printed = log.join('\n');
     expect(printed).toMatch(/✓ users-api-dev: synth \d+ ms \(all stacks\), init \d+ ms, plan \d+ ms, show \d+ ms/);
     expect(printed).toContain(`summary: ${join(plansDir, 'users-api-prod', 'summary.md')}`);
     expect(printed).toContain(`plan: ${STAGE_NAMES.length} stack(s) planned`);
+    expect(printed).toMatch(/ {2}cost: \$[\d,.]+ a month \(\+\$[\d,.]+ against the current state\), partial: see the summary/);
   });
 });

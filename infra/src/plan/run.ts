@@ -19,12 +19,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findInfraDir, synthesizeFromEnv, type SynthesizedStack } from '../app';
-import { STAGE_NAMES, stackName, type StageName } from '../config';
+import { STAGE_NAMES, stackName, TRAFFIC, type StageName } from '../config';
 import { planTargetFromEnv, type DeployTarget } from '../target';
 import { terraform, terraformEnv, type TerraformResult } from '../terraform';
 import { summarizePlan, type PlanTotals } from './analyze';
+import { estimateCost, usd, type CostInputs } from './cost';
+import { renderCostEstimate } from './cost-summary';
+import { loadDurations, type LambdaDurations } from './durations';
 import type { PlanJson } from './plan-json';
+import { loadPriceTable } from './prices';
 import { renderSummary } from './summary';
+import type { TrafficProfile } from './traffic';
 
 /** The files of one stack's plan, by role. packages/delivery/src/ci-plan.ts reads the same names. */
 export const PLAN_FILES = { plan: 'plan.tfplan', json: 'plan.json', text: 'plan.txt', summary: 'summary.md' } as const;
@@ -43,6 +48,8 @@ export interface StackPlanOptions {
   readonly lock?: boolean;
   /** Run `terraform init` first. @default true */
   readonly init?: boolean;
+  /** Price the plan: traffic, price tables and durations; `trafficSource` names where the traffic comes from. */
+  readonly cost?: CostInputs & { readonly trafficSource?: string };
 }
 
 export interface StackPlanResult {
@@ -56,6 +63,10 @@ export interface StackPlanResult {
   readonly totals?: PlanTotals;
   /** Set when the plan succeeded but the summary could not be made (the plan files stand; summary.md says why). */
   readonly summaryError?: string;
+  /** The monthly cost after this plan and its change against the current state, when estimated. */
+  readonly cost?: { readonly after: number; readonly change: number; readonly partial: boolean } | { readonly refused: string };
+  /** Set when the cost estimate failed (summary.md says why). */
+  readonly costError?: string;
   /** Terraform's error output when a step failed. */
   readonly error?: string;
 }
@@ -119,8 +130,9 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
   const resources = (parsed.resource_changes ?? []).filter((rc) => rc.mode === 'managed').length;
   try {
     const summary = summarizePlan(parsed);
-    writeFileSync(file('summary'), renderSummary(summary));
-    return { stack, ok: true, outDir, timings, resources, totals: summary.totals };
+    const cost = options.cost ? costSection(parsed, options.cost) : undefined;
+    writeFileSync(file('summary'), [renderSummary(summary), ...(cost ? [cost.markdown] : [])].join('\n'));
+    return { stack, ok: true, outDir, timings, resources, totals: summary.totals, ...(cost?.result ?? {}) };
   } catch (error) {
     // The plan itself is sound and reviewable from plan.txt: a summary bug must not hide it, but must be seen.
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -129,6 +141,24 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
       `#### API Gateway changes\n\nThe gateway summary could not be made from this plan; read the raw plan below.\n\n\`\`\`\n${message}\n\`\`\`\n`,
     );
     return { stack, ok: true, outDir, timings, resources, summaryError: message };
+  }
+}
+
+/** The cost section of a summary, and what the run reports of it; a failing estimate never hides the plan. */
+function costSection(plan: PlanJson, inputs: NonNullable<StackPlanOptions['cost']>): { markdown: string; result: Pick<StackPlanResult, 'cost' | 'costError'> } {
+  try {
+    const estimate = estimateCost(plan, inputs);
+    const markdown = renderCostEstimate(estimate, {
+      requestsPerMonth: inputs.traffic.requestsPerMonth,
+      ...(inputs.trafficSource ? { trafficSource: inputs.trafficSource } : {}),
+    });
+    const cost = estimate.refused
+      ? { refused: estimate.refused }
+      : { after: estimate.after.total, change: estimate.change, partial: estimate.missing.length > 0 };
+    return { markdown, result: { cost } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { markdown: `#### Monthly cost estimate\n\nThe estimate could not be made:\n\n\`\`\`\n${message}\n\`\`\`\n`, result: { costError: message } };
   }
 }
 
@@ -194,6 +224,8 @@ export interface PlanRunOptions {
   readonly plansDir?: string;
   /** @default console.log */
   readonly log?: (line: string) => void;
+  /** Traffic to price each stage's plan for. @default TRAFFIC from config.ts */
+  readonly traffic?: Partial<Record<StageName, TrafficProfile>>;
 }
 
 export interface PlanRunResult {
@@ -250,8 +282,26 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
   const tfEnv = terraformEnv(env, target, join(infraDir, '.terraform-cli'));
   log(`plan: ${describeTarget(target)}`);
 
+  // Read once for every stack; a broken file fails each stack's estimate (said in its summary), not the plan.
+  let durations: LambdaDurations | undefined;
+  let durationsError: unknown;
+  try {
+    durations = loadDurations(infraDir);
+  } catch (error) {
+    durationsError = error;
+  }
   const results: StackPlanResult[] = [];
   for (const stack of synthesized) {
+    const traffic = options.traffic?.[stack.stage] ?? TRAFFIC[stack.stage];
+    const cost: StackPlanOptions['cost'] = {
+      traffic,
+      trafficSource: options.traffic?.[stack.stage] ? `${stack.stage} traffic given to the plan` : `\`TRAFFIC.${stack.stage}\` in infra/src/config.ts`,
+      prices: (region) => {
+        if (durationsError) throw durationsError;
+        return loadPriceTable(infraDir, region);
+      },
+      ...(durations ? { durations } : {}),
+    };
     const result = await planStack({
       stack: stack.name,
       dir: stack.dir,
@@ -260,6 +310,7 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
       // Offline there is nothing to refresh against: the plan compares the configuration with the recorded state.
       refresh: !target.offline,
       lock: env.PORTICO_PLAN_LOCK !== 'false',
+      cost,
     });
     results.push(result);
     // Paths from the repo root: turbo prints there, and `pnpm plan` runs in infra/.
@@ -283,7 +334,13 @@ export function stackReport(result: StackPlanResult, synthMs: number, baseDir: s
     `  ${result.resources} resources in the plan${counts}`,
     `  summary: ${shortPath(join(result.outDir, PLAN_FILES.summary), baseDir)}`,
   ];
+  if (result.cost && 'refused' in result.cost) lines.push(`  cost: not estimated: ${result.cost.refused}`);
+  else if (result.cost) {
+    const change = result.cost.change >= 0 ? `+${usd(result.cost.change)}` : usd(result.cost.change);
+    lines.push(`  cost: ${usd(result.cost.after)} a month (${change} against the current state)${result.cost.partial ? ', partial: see the summary' : ''}`);
+  }
   if (result.summaryError) lines.push(`  WARNING: the gateway summary failed; see the summary file`);
+  if (result.costError) lines.push(`  WARNING: the cost estimate failed; see the summary file`);
   return lines;
 }
 
