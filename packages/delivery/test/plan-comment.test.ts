@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countPlanChanges, GITHUB_COMMENT_LIMIT, planMarker, renderPlanComment, stackOfComment } from '../src/plan-comment';
+import { closeDetails, countPlanChanges, GITHUB_COMMENT_LIMIT, planMarker, renderPlanComment, stackOfComment } from '../src/plan-comment';
 import { planSummaryMarkdown } from '@portico/infra/plan/summary';
 import { terraformPlatform } from '../src/provider-mirror';
 import { AWS_PROVIDER_VERSION, realPlansOrMissing, restApiConfig, type RealPlan } from './support/terraform';
@@ -104,6 +104,45 @@ describe('renderPlanComment', () => {
         expect(fencedBlocks(body)[0]![1]).toMatch(/… cut to fit GitHub's comment limit: \d+ of 4000 lines shown; the full plan is in the workflow artifact `terraform-plans`\.$/);
       }
     }
+  });
+});
+
+describe('renderPlanComment with the monthly cost estimate', () => {
+  const COST = fixture('summary-dev.md');
+
+  it('carries the summary\'s cost section, arithmetic folded, for each stage', () => {
+    for (const [stack, name] of [['users-api-dev', 'summary-dev.md'], ['users-api-prod', 'summary-prod.md']] as const) {
+      const summary = fixture(name);
+
+      const body = renderPlanComment({ stack, ok: true, summaryMarkdown: summary, planText: fixture('rest-api.plan.txt') });
+
+      expect(body).toContain('\n#### Monthly cost estimate\n');
+      expect(body).toMatch(/\*\*\$[\d,.]+ a month\*\* after this plan/);
+      expect(body.indexOf('<details><summary>How the estimate is computed</summary>')).toBeLessThan(body.indexOf('<details><summary>Raw plan'));
+      expect(closeDetails(body)).toBe(body);
+    }
+  });
+
+  it('closes the folded arithmetic when the summary has to be cut inside it', () => {
+    // The raw plan goes first; then the summary is cut at a line inside its <details>.
+    const inside = COST.indexOf('- CloudFront, HTTPS requests');
+    expect(inside).toBeGreaterThan(COST.indexOf('<details>'));
+    const limit = 200 + inside + 400;
+
+    const body = renderPlanComment({ stack: 'users-api-dev', ok: true, summaryMarkdown: COST, planText: 'x\n'.repeat(5_000), limit });
+
+    expect(body.length).toBeLessThanOrEqual(limit);
+    expect(body).toContain('How the estimate is computed');
+    expect(body).toMatch(/- CloudFront, HTTPS requests[^\n]*\n\n<\/details>\n… cut to fit GitHub's comment limit: \d+ of \d+ lines shown; the full plan is in the workflow artifacts\.\n\n<details><summary>Raw plan/);
+    expect(closeDetails(body)).toBe(body);
+  });
+});
+
+describe('closeDetails', () => {
+  it('closes what a cut left open, and counts no tag inside a code fence', () => {
+    expect(closeDetails('a\n<details><summary>x</summary>\n\n- line')).toBe('a\n<details><summary>x</summary>\n\n- line\n\n</details>');
+    expect(closeDetails('<details>\n</details>\n```\n<details>\n```')).toBe('<details>\n</details>\n```\n<details>\n```');
+    expect(closeDetails('<details>\n```text\nsome output')).toBe('<details>\n```text\nsome output\n```\n\n</details>');
   });
 });
 
