@@ -272,6 +272,7 @@ function diffRouteMaps(index: PlanIndex, before: Map<string, Route>, after: Map<
 /**
  * Every method of one world as a route, keyed `METHOD /path` (prefixed by the API name when `prefixApi`), CORS
  * preflights included and marked.
+ * @example [...routesOf(new PlanIndex(plan), 'after', false).keys()] // ['GET /hello', 'OPTIONS /hello', …]
  */
 export function routesOf(index: PlanIndex, side: Side, prefixApi: boolean): Map<string, Route> {
   const keyOf = (node: Node): string => {

@@ -5,7 +5,8 @@ import { planStacks } from './run';
 export const USAGE = `usage: pnpm plan [--stage <${STAGE_NAMES.join('|')}>]... [--plans-dir DIR]
 
 Synthesizes the stacks, then per stack runs terraform init, plan, show, and writes
-infra/plans/<stack>/{plan.tfplan,plan.json,plan.txt,summary.md}.
+infra/plans/<stack>/{plan.tfplan,plan.json,plan.txt,summary.md}; summary.md ends with the stack's monthly
+cost estimate (traffic: TRAFFIC in src/config.ts; prices: cost/prices/<region>.json; see infra/README.md).
 
   --stage NAME      plan only this stage's stack (repeat, or comma-separate; default: every stage,
                     or STAGE when it is set)

@@ -173,7 +173,10 @@ interface World {
   readonly facts: readonly string[];
 }
 
-/** The region of the plan's default AWS provider, when it is a constant. */
+/**
+ * The region of the plan's default AWS provider, when it is a constant.
+ * @example planRegion(JSON.parse(readFileSync('plans/users-api-dev/plan.json', 'utf8'))) // 'eu-west-1'
+ */
 export function planRegion(plan: PlanJson): string | undefined {
   const region = (plan.configuration?.provider_config?.aws?.expressions?.region as { constant_value?: unknown } | undefined)?.constant_value;
   return typeof region === 'string' && region !== '' ? region : undefined;
@@ -538,7 +541,10 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** `3,000,000`; fractions kept to what matters. */
+/**
+ * `3,000,000`; fractions kept to what matters.
+ * @example count(27500.25) // '27,500.3'
+ */
 export function count(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: Number.isInteger(value) ? 0 : value < 10 ? 4 : 1 });
 }
@@ -551,7 +557,10 @@ function percent(ratio: number): string {
   return `${round(ratio * 100, 1)}%`;
 }
 
-/** `$10.50`, `$0.0042` (small figures keep their digits), `-$1.20`. */
+/**
+ * `$10.50`, `$0.0042` (small figures keep their digits), `-$1.20`.
+ * @example usd(0.36) // '$0.36'
+ */
 export function usd(value: number): string {
   const sign = value < 0 ? '-' : '';
   const abs = Math.abs(value);

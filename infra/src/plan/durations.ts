@@ -39,13 +39,19 @@ export type LambdaDurations = v.InferOutput<typeof DurationsSchema> & { readonly
 /** Where the measurements live, under the infra package. */
 export const DURATIONS_FILE = join('cost', 'lambda-durations.json');
 
-/** Checks parsed measurements; throws naming each bad field. */
+/**
+ * Checks parsed measurements; throws naming each bad field.
+ * @example parseDurations(JSON.parse(readFileSync('infra/cost/lambda-durations.json', 'utf8'))).routes['GET /hello']
+ */
 export function parseDurations(data: unknown, file?: string): LambdaDurations {
   const durations = parseData(DurationsSchema, data, `Lambda durations${file ? ` ${file}` : ''}`);
   return file ? { ...durations, file } : durations;
 }
 
-/** The committed measurements, or undefined when the file is absent (the estimate then names every route). */
+/**
+ * The committed measurements, or undefined when the file is absent (the estimate then names every route).
+ * @example loadDurations(findInfraDir())?.routes['GET /search']?.medianBilledMs // 18
+ */
 export function loadDurations(infraDir: string): LambdaDurations | undefined {
   const file = join(infraDir, DURATIONS_FILE);
   if (!existsSync(file)) return undefined;

@@ -98,6 +98,7 @@ export function parsePriceTable(data: unknown, file?: string): PriceTable {
 /**
  * `data` checked against `schema`, or an error that names `what` and each bad field by its path (committed data files
  * are read by people too).
+ * @example parseData(v.object({ region: v.string() }), { region: 1 }, 'Price table') // throws "region: Invalid type…"
  */
 export function parseData<S extends v.GenericSchema>(schema: S, data: unknown, what: string): v.InferOutput<S> {
   const result = v.safeParse(schema, data);
@@ -109,6 +110,7 @@ export function parseData<S extends v.GenericSchema>(schema: S, data: unknown, w
 /**
  * The table of `region` from `<infraDir>/cost/prices/<region>.json`, or undefined when the repository has none: the
  * estimate then refuses for that region by name.
+ * @example loadPriceTable(findInfraDir(), 'eu-west-1')?.prices['logs.ingestion'] // { unit: 'GB', tiers: [{ usd: 0.57, per: 1 }], … }
  */
 export function loadPriceTable(infraDir: string, region: string): PriceTable | undefined {
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return undefined;
@@ -119,7 +121,10 @@ export function loadPriceTable(infraDir: string, region: string): PriceTable | u
   return table;
 }
 
-/** The known price `id` of a table, or why it is not there. */
+/**
+ * The known price `id` of a table, or why it is not there.
+ * @example priceOf(table, 'apiGateway.restRequests') // { missing: 'No eu-west-1 figure could be read: …', … }
+ */
 export function priceOf(table: PriceTable, id: PriceId): KnownPrice | { readonly missing: string } {
   const price = table.prices[id];
   if (!price) return { missing: `the ${table.region} price table has no entry for it` };

@@ -7,7 +7,7 @@
  * | `plan.tfplan` | the binary plan (`terraform apply plan.tfplan`) |
  * | `plan.json`   | `terraform show -json plan.tfplan`            |
  * | `plan.txt`    | `terraform show -no-color plan.tfplan`        |
- * | `summary.md`  | the API Gateway level summary (`summary.ts`)  |
+ * | `summary.md`  | the API Gateway level summary (`summary.ts`), then the monthly cost estimate (`cost.ts`) |
  *
  * packages/delivery's `ci-plan` reads these files and judges each stack by whether this run wrote them. A stack whose
  * plan fails — synth, `plan` or `show` — is left with none of them: a stale plan can never pass for a fresh one. A run
@@ -168,6 +168,7 @@ const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Fa
 /**
  * When `terraform init` failed because the AWS provider could not be installed, the error to show instead of
  * terraform's (a DNS or proxy error deep in a registry request): what to set, and that the last plan was kept.
+ * @example providerInstallProblem(init, env, outDir) // 'terraform could not install the AWS provider from the Terraform registry: …'
  */
 export function providerInstallProblem(init: TerraformResult, env: NodeJS.ProcessEnv, outDir: string): string | undefined {
   const output = `${init.stderr}\n${init.stdout}`;
@@ -183,7 +184,10 @@ export function providerInstallProblem(init: TerraformResult, env: NodeJS.Proces
   ].join('\n');
 }
 
-/** The hashicorp/aws version the stacks pin: the one `@cdktf/provider-aws` was generated for. */
+/**
+ * The hashicorp/aws version the stacks pin: the one `@cdktf/provider-aws` was generated for.
+ * @example pinnedAwsProvider() // '5.100.0'
+ */
 export function pinnedAwsProvider(infraDir: string = findInfraDir()): string {
   const manifest = createRequire(join(infraDir, 'package.json'))('@cdktf/provider-aws/package.json') as { cdktf?: { provider?: { version?: string } } };
   return manifest.cdktf?.provider?.version ?? 'unknown';
@@ -199,6 +203,7 @@ function terraformPlatform(): string {
 /**
  * Why the provider mirror named by TF_PLUGIN_MIRROR cannot serve this plan (it lacks the pinned hashicorp/aws for
  * this platform), or undefined: a mirror that cannot work is reported before anything is synthesized or deleted.
+ * @example mirrorProblem({ TF_PLUGIN_MIRROR: '/tmp/empty' }) // 'TF_PLUGIN_MIRROR=/tmp/empty holds no hashicorp/aws 5.100.0 for linux_amd64 …'
  */
 export function mirrorProblem(env: NodeJS.ProcessEnv, infraDir: string = findInfraDir()): string | undefined {
   const mirror = env.TF_PLUGIN_MIRROR;

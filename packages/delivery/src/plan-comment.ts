@@ -165,6 +165,7 @@ const CLOSE_DETAILS = '\n\n</details>';
 /**
  * Markdown cut at a line may end inside a `<details>` block, which would swallow everything after it on GitHub: the
  * missing `</details>` are added. Tags inside code fences are text, not structure, and are not counted.
+ * @example closeDetails('<details><summary>How</summary>\n\n- line') // '<details><summary>How</summary>\n\n- line\n\n</details>'
  */
 export function closeDetails(markdown: string): string {
   let open = 0;
