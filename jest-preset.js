@@ -4,6 +4,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // A hang guard, not a speed check: tests start processes, servers and browsers, and must pass on a loaded machine.
+  testTimeout: 60_000,
   transform: {
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',

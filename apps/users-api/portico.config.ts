@@ -3,9 +3,48 @@
  * configuration per stage. Infra discovers this file and synthesizes `users-api-<stage>` stacks; `pnpm dev` serves
  * its dev stage. `dev` and `prod` differ only where this file says they do.
  */
-import { defineApi, type StageSettings } from '@portico/infra/api';
+import { defineApi, type StageSettings, type TrafficProfile } from '@portico/infra/api';
 import { routeList } from './src/routes';
 import { USERS_TABLE_ENV, USERS_TABLE_KEY } from './src/table';
+
+/**
+ * The users API's routes as traffic, what the plan's monthly cost estimate prices: what each answer weighs and what
+ * each invocation asks of DynamoDB. Stages differ in the mix and in the size of the table `/search` scans.
+ * Assumptions, to be replaced by CloudWatch's figures once a stage runs:
+ *
+ * - response sizes as `scripts/measure-lambda-durations.ts` measured them (`medianResponseBytes` in
+ *   `cost/lambda-durations.json`: status line, headers, body; a 10-user page), plus about 350 bytes of headers API
+ *   Gateway and CloudFront add;
+ * - DynamoDB units per invocation from what `src/store.ts` asks for, all reads eventually consistent (0.5 unit per
+ *   4 KB): a GetItem, a Scan of one page (11 items, under 4 KB), a PutItem or DeleteItem of an item under 1 KB (1 unit),
+ *   and `/search`, which scans the whole table — 0.5 unit per 4 KB of users, about 150 bytes each: 500 users in dev
+ *   (~19 units), 20,000 in prod (~375 units);
+ * - log bytes: Lambda's START/END/REPORT lines (the function logs nothing per request) and the stage's JSON access log
+ *   line.
+ */
+function usersTraffic(
+  requestsPerMonth: number,
+  cacheHitRatio: number,
+  share: Readonly<Record<'hello' | 'list' | 'create' | 'get' | 'remove' | 'search', number>>,
+  searchReadUnits: number,
+): TrafficProfile {
+  return {
+    requestsPerMonth,
+    viewerGeography: 'europe',
+    edgeCacheHitRatio: 0,
+    cacheHitRatio,
+    functionLogBytesPerInvocation: 330,
+    accessLogBytesPerRequest: 550,
+    routes: {
+      'GET /hello': { share: share.hello, responseBytes: 530 },
+      'GET /users': { share: share.list, responseBytes: 1_940, dynamodb: { readUnits: 0.5, writeUnits: 0 } },
+      'POST /users': { share: share.create, responseBytes: 690, requestBytes: 60, dynamodb: { readUnits: 0, writeUnits: 1 } },
+      'GET /users/{id}': { share: share.get, responseBytes: 640, dynamodb: { readUnits: 0.5, writeUnits: 0 } },
+      'DELETE /users/{id}': { share: share.remove, responseBytes: 480, dynamodb: { readUnits: 0, writeUnits: 1 } },
+      'GET /search': { share: share.search, responseBytes: 1_900, dynamodb: { readUnits: searchReadUnits, writeUnits: 0 } },
+    },
+  };
+}
 
 const dev: StageSettings = {
   region: 'eu-west-1',
@@ -22,6 +61,7 @@ const dev: StageSettings = {
   stageVariables: { environment: 'dev', logLevel: 'debug' },
   manageGatewayLoggingRole: true,
   protectData: false,
+  traffic: usersTraffic(300_000, 0.3, { hello: 0.1, list: 0.2, create: 0.08, get: 0.4, remove: 0.02, search: 0.2 }, 19),
 };
 
 const prod: StageSettings = {
@@ -38,6 +78,7 @@ const prod: StageSettings = {
   stageVariables: { environment: 'prod', logLevel: 'info' },
   manageGatewayLoggingRole: true,
   protectData: true,
+  traffic: usersTraffic(20_000_000, 0.6, { hello: 0.02, list: 0.2, create: 0.05, get: 0.5, remove: 0.01, search: 0.22 }, 375),
 };
 
 export default defineApi({

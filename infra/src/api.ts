@@ -5,6 +5,7 @@
  * a blink and a test can import it.
  */
 import type { RouteSpec } from '@portico/http';
+import type { TrafficProfile } from './plan/traffic';
 
 /** Stage-wide throttling, applied to every method through the stage's method settings. */
 export interface ThrottleConfig {
@@ -80,6 +81,11 @@ export interface StageSettings {
    * `--confirm <stack>`.
    */
   readonly protectData: boolean;
+  /**
+   * The traffic this stage is assumed to serve in a month: what the plan's monthly cost estimate prices. Without it
+   * the plan says so instead of estimating.
+   */
+  readonly traffic?: TrafficProfile;
 }
 
 /** One stage as the stack consumes it: the settings plus the stage's name. */
@@ -140,6 +146,11 @@ export interface ApiConfig {
   readonly binaryMediaTypes?: readonly string[];
   /** The stages, by name; every one becomes a stack. */
   readonly stages: Readonly<Record<string, StageSettings>>;
+  /**
+   * Measured Lambda durations per route, which the cost estimate bills (a JSON file the app's measuring script
+   * writes), relative to the app folder. @default 'cost/lambda-durations.json'
+   */
+  readonly durations?: string;
   /** `pnpm dev`: which stage it serves and on which port (stable, so URLs can be bookmarked). */
   readonly dev?: {
     /** @default 'dev' when declared, else the first stage */
@@ -209,3 +220,5 @@ export const stackName = (api: Pick<ApiConfig, 'name'>, stage: string): string =
 export function devStageOf(api: ApiConfig): string {
   return api.dev?.stage ?? (Object.hasOwn(api.stages, 'dev') ? 'dev' : Object.keys(api.stages)[0]!);
 }
+
+export type { TrafficProfile, RouteTraffic, ViewerGeography } from './plan/traffic';

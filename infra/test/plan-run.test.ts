@@ -84,6 +84,64 @@ describe('a synth that fails', () => {
   });
 });
 
+describe('a mirror that lacks the pinned AWS provider', () => {
+  it('says so before synthesizing anything, and keeps the previous plan files', async () => {
+    // Arrange
+    const root = tempDir('portico-plan-badmirror-');
+    const plansDir = join(root, 'plans');
+    for (const stage of EXAMPLE_STAGES) writeStale(join(plansDir, exampleStack(stage)));
+    const log: string[] = [];
+    const env = { ...withoutAwsCredentials(process.env), TF_PLUGIN_MIRROR: join(root, 'empty-mirror'), PORTICO_CDKTF_OUT: join(root, 'cdktf.out') };
+
+    // Act
+    const result = await planStacks({ env, apis: [EXAMPLE_API_FIXTURE], plansDir, log: (line) => log.push(line) });
+
+    // Assert
+    expect(result.ok).toBe(false);
+    for (const stack of result.stacks) {
+      expect(stack.error).toContain(`TF_PLUGIN_MIRROR=${env.TF_PLUGIN_MIRROR} holds no hashicorp/aws ${awsProviderVersion()}`);
+    }
+    expect(log.join('\n')).toContain('packages/delivery/bin/provider-mirror');
+    expect(exists(join(root, 'cdktf.out'), 'stacks')).toBe(false);
+    for (const stage of EXAMPLE_STAGES) for (const name of FILES) expect(readFileSync(join(plansDir, exampleStack(stage), name), 'utf8')).toBe('stale plan from an earlier run');
+  });
+});
+
+(withTerraform ? describe : describe.skip)('a plan that cannot reach the registry without a provider mirror', () => {
+  it('says what to set instead of printing the network error alone, and keeps the previous plan files', async () => {
+    // Arrange: no mirror, and a proxy nobody listens on, so the registry is out of reach on any machine.
+    const root = tempDir('portico-plan-nomirror-');
+    const plansDir = join(root, 'plans');
+    writeStale(join(plansDir, exampleStack('dev')));
+    const log: string[] = [];
+    const env: NodeJS.ProcessEnv = {
+      ...withoutAwsCredentials(process.env),
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      https_proxy: 'http://127.0.0.1:9',
+      PORTICO_LAMBDA_META: tempArtifact().metaPath,
+      PORTICO_CDKTF_OUT: join(root, 'cdktf.out'),
+      PORTICO_STATE_DIR: join(root, 'state'),
+      TF_PLUGIN_CACHE_DIR: join(root, 'plugin-cache'),
+    };
+    delete env.TF_PLUGIN_MIRROR;
+    delete env.NO_PROXY;
+    delete env.no_proxy;
+    const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    // Act
+    const result = await planStacks({ env, apis: [EXAMPLE_API_FIXTURE], plansDir, stages: ['dev'], log: (line) => log.push(line) }).finally(() => quiet.mockRestore());
+
+    // Assert
+    expect(result.ok).toBe(false);
+    const [dev] = result.stacks;
+    expect(dev!.error).toMatch(/^terraform could not install the AWS provider from the Terraform registry: no provider mirror is set \(TF_PLUGIN_MIRROR\) \(could not connect to registry\.terraform\.io/);
+    expect(dev!.error).toContain(`Set TF_PLUGIN_MIRROR to a filesystem mirror holding hashicorp/aws ${awsProviderVersion()}`);
+    expect(dev!.error).toContain('the files of the previous plan');
+    expect(log.join('\n')).toContain('Set TF_PLUGIN_MIRROR');
+    for (const name of FILES) expect(readFileSync(join(plansDir, exampleStack('dev'), name), 'utf8')).toBe('stale plan from an earlier run');
+  });
+});
+
 (withTerraform ? describe : describe.skip)('planStack', () => {
   /** A configuration without providers: terraform plans it in about a second, without the provider mirror. */
   const stackDir = (json: unknown): string => {
@@ -159,11 +217,19 @@ describe('a synth that fails', () => {
     for (const stack of result.stacks) {
       for (const name of FILES) expect(exists(stack.outDir, name)).toBe(true);
       expect(stack.totals).toMatchObject({ add: stack.resources, change: 0, destroy: 0 });
-      expect(readFileSync(join(stack.outDir, PLAN_FILES.summary), 'utf8')).toContain('##### Stage `');
+      const summary = readFileSync(join(stack.outDir, PLAN_FILES.summary), 'utf8');
+      expect(summary).toContain('##### Stage `');
+      // The monthly cost of each stage, priced for its own traffic, with the arithmetic folded.
+      expect(summary).toContain('\n#### Monthly cost estimate\n');
+      expect(summary).toMatch(/\*\*\$[\d,.]+ a month\*\* after this plan; \*\*\+\$[\d,.]+\*\* against the current state \(nothing deployed\)/);
+      expect(summary).toContain(`(\`stages.${stack.stack.replace('example-api-', '')}.traffic\` in infra/test/fixtures/example-api/portico.config.ts)`);
+      expect(summary).toContain('<details><summary>How the estimate is computed</summary>');
+      expect(stack.cost).toMatchObject({ after: expect.any(Number), partial: true });
     }
     const printed = log.join('\n');
     expect(printed).toMatch(/✓ example-api-dev: synth \d+ ms \(all stacks\), init \d+ ms, plan \d+ ms, show \d+ ms/);
     expect(printed).toContain(`summary: ${join(plansDir, 'example-api-prod', 'summary.md')}`);
     expect(printed).toContain(`plan: ${EXAMPLE_STAGES.length} stack(s) planned`);
+    expect(printed).toMatch(/ {2}cost: \$[\d,.]+ a month \(\+\$[\d,.]+ against the current state\), partial: see the summary/);
   });
 });

@@ -74,10 +74,14 @@ const CONFIG_B: StageConfig = {
   usagePlans: { ...CONFIG_A.usagePlans, basic: { ...CONFIG_A.usagePlans.basic!, quotaLimit: 2_000 } },
 };
 
-/** Every route of a table as the gateway serves it: the route itself and the CORS preflight of its path. */
-function gatewayRoutesOf(routes: readonly RouteSpec[]): string[] {
-  const paths = new Set(routes.map((r) => r.path));
-  return [...routes.map((r) => `${r.method} ${r.path}`), ...[...paths].map((p) => `OPTIONS ${p}`)].sort();
+/** The routes of a table as the summary names them (`GET /hello`); CORS preflights are listed apart. */
+function routeNamesOf(routes: readonly RouteSpec[]): string[] {
+  return routes.map((r) => `${r.method} ${r.path}`).sort();
+}
+
+/** The resource paths of a table: one CORS preflight (`OPTIONS`, answered by the gateway) each. */
+function pathsOf(routes: readonly RouteSpec[]): string[] {
+  return [...new Set(routes.map((r) => r.path))].sort();
 }
 
 // ─── Helpers ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -169,8 +173,9 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
   });
 
   it('lists every route as added, with paths rebuilt from ids unknown until apply', () => {
-    expect(routeNames(summary.routes.added)).toEqual(gatewayRoutesOf(ROUTES_A));
+    expect(routeNames(summary.routes.added)).toEqual(routeNamesOf(ROUTES_A));
     expect(summary.routes).toMatchObject({ removed: [], changed: [], unchanged: 0 });
+    expect(summary.preflights.added.map((r) => r.path)).toEqual(pathsOf(ROUTES_A));
     expect([...summary.paths.added].sort()).toEqual(['/hello', '/legacy', '/search', '/users', '/users/{id}']);
   });
 
@@ -193,10 +198,8 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
       expect.objectContaining({ kind: 'create', name: 'CreateUserBody', details: ['application/json', 'properties `name`', 'required `name`', 'used by `POST /users`'] }),
     ]);
     expect(summary.apiKeys.map((k) => [k.kind, k.name, ...k.details])).toEqual([
-      ['create', 'example-api-dev-basic', 'enabled'],
-      ['create', 'example-api-dev-partner', 'enabled'],
-      ['create', 'example-api-dev-basic', 'joins usage plan `example-api-dev-basic`'],
-      ['create', 'example-api-dev-partner', 'joins usage plan `example-api-dev-partner`'],
+      ['create', 'example-api-dev-basic', 'enabled', 'joins usage plan `example-api-dev-basic`'],
+      ['create', 'example-api-dev-partner', 'enabled', 'joins usage plan `example-api-dev-partner`'],
     ]);
     const { basic, partner } = CONFIG_A.usagePlans;
     expect(summary.usagePlans.map((p) => [p.name, ...p.details])).toEqual([
@@ -223,16 +226,18 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
     const types = summary.other.map((g) => g.type);
     expect(types).toEqual(expect.arrayContaining(['aws_lambda_function', 'aws_dynamodb_table', 'aws_cloudfront_distribution', 'aws_iam_role']));
     expect(summary.otherGateway.map((g) => g.type)).toEqual(['aws_api_gateway_account', 'aws_api_gateway_gateway_response', 'aws_api_gateway_rest_api']);
-    // Every resource of the plan shows up in the summary's data under exactly one heading (routes count their parts).
+    // Every resource of the plan shows up in the summary's data under exactly one heading (routes count their parts,
+    // an API key its usage-plan assignment).
+    const items = (list: readonly { merged?: readonly string[] }[]) => list.reduce((n, i) => n + 1 + (i.merged?.length ?? 0), 0);
     const placed =
-      [...summary.other, ...summary.otherGateway].reduce((n, g) => n + g.items.length, 0) +
-      summary.validators.length +
-      summary.models.length +
-      summary.apiKeys.length +
-      summary.usagePlans.length +
+      [...summary.other, ...summary.otherGateway].reduce((n, g) => n + items(g.items), 0) +
+      items(summary.validators) +
+      items(summary.models) +
+      items(summary.apiKeys) +
+      items(summary.usagePlans) +
       summary.stages.reduce((n, s) => n + 1 + s.methodSettings.length, 0) +
       summary.paths.added.length +
-      summary.routes.added.reduce((n, r) => n + r.addresses.length, 0) +
+      [...summary.routes.added, ...summary.preflights.added].reduce((n, r) => n + r.addresses.length, 0) +
       1; // the deployment, shown as the stage's redeploy
     expect(placed).toBe(result.resources);
   });
@@ -277,14 +282,18 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
   });
 
   it('lists exactly the added, removed and changed routes', () => {
-    expect(routeNames(summary.routes.added)).toEqual(['GET /health', 'OPTIONS /health']);
-    expect(routeNames(summary.routes.removed)).toEqual(['GET /legacy', 'OPTIONS /legacy']);
+    expect(routeNames(summary.routes.added)).toEqual(['GET /health']);
+    expect(routeNames(summary.routes.removed)).toEqual(['GET /legacy']);
+    expect(summary.preflights).toMatchObject({ changed: [], unchanged: pathsOf(ROUTES_A).length - 1 });
+    expect(summary.preflights.added.map((r) => r.path)).toEqual(['/health']);
+    expect(summary.preflights.removed.map((r) => r.path)).toEqual(['/legacy']);
     expect(summary.routes.changed.map((c) => [c.after.route, c.facets, c.notes])).toEqual([
       ['GET /users/{id}', [{ label: 'API key', before: 'no', after: 'yes' }], []],
     ]);
-    expect(summary.routes.unchanged).toBe(gatewayRoutesOf(ROUTES_A).length - 2 - 1);
+    expect(summary.routes.unchanged).toBe(ROUTES_A.length - 1 - 1);
     expect(summary.paths).toEqual({ added: ['/health'], removed: ['/legacy'] });
-    expect(markdown).toContain('##### Routes: 2 added, 2 removed, 1 changed, 7 unchanged');
+    expect(markdown).toContain('##### Routes: 1 added, 1 removed, 1 changed, 3 unchanged');
+    expect(markdown).toContain('CORS preflights (`OPTIONS`, answered by the gateway): `+` `/health`, `-` `/legacy`; 4 unchanged');
     expect(markdown).toContain('| `~` | `GET /users/{id}` | no → **yes** | — | — | — | — |');
     expect(markdown).toContain('| `-` | `GET /legacy` | no | — | — | — |');
   });

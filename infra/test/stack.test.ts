@@ -80,9 +80,9 @@ function policiesOfRole(stack: StackJson, roleId: string): PolicyStatement[][] {
 }
 
 let synthesized: SynthesizedJson[] = [];
-let synthMs = 0;
+
 beforeAll(() => {
-  ({ stacks: synthesized, ms: synthMs } = synthTemp());
+  ({ stacks: synthesized } = synthTemp());
 });
 afterAll(removeSynthOutputs);
 
@@ -95,8 +95,6 @@ const stackOf = (stage: string): SynthesizedJson => {
 it('synthesizes one stack per stage, named <api>-<stage>', () => {
   expect(synthesized.map((s) => s.name)).toEqual(EXAMPLE_STAGES.map(exampleStack));
   expect(synthesized.every((s) => s.omitted.length === 0)).toBe(true);
-  // Generous bound: a synth that gets much slower than ~1 s per app is a regression worth seeing.
-  expect(synthMs).toBeLessThan(15_000);
 });
 
 describe.each(EXAMPLE_STAGES)('stack example-api-%s', (stage) => {

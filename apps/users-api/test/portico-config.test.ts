@@ -3,6 +3,8 @@
  * stage, from this folder's route table and build, with the function wired to the table the store reads.
  */
 import { discoverApis, findRepoRoot, stackName, synthesize, type SynthesizedStack } from '@portico/infra';
+import { loadDurations } from '@portico/infra/durations';
+import { checkTraffic } from '@portico/infra/traffic';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,4 +37,13 @@ it.each(Object.keys(usersApi.stages))('gives the %s function the users table und
   const fn = Object.values(json.resource.aws_lambda_function!)[0]!;
   expect(table.name).toBe(`${stackName(usersApi, stage)}-users`);
   expect(fn.environment!.variables[USERS_TABLE_ENV]).toBe(`\${aws_dynamodb_table.${tableId}.name}`);
+});
+
+it.each(Object.keys(usersApi.stages))('prices %s for its routes: the traffic adds up and every route has a measured duration', (stage) => {
+  const traffic = usersApi.stages[stage as keyof typeof usersApi.stages].traffic!;
+  const durations = loadDurations(APP_DIR)!;
+  expect(() => checkTraffic(traffic, stage)).not.toThrow();
+  const declared = routeList.map((route) => `${route.method} ${route.path}`).sort();
+  expect(Object.keys(traffic.routes).sort()).toEqual(declared);
+  for (const route of declared) expect([route, durations.routes[route]?.medianBilledMs]).toEqual([route, expect.any(Number)]);
 });

@@ -51,6 +51,11 @@ export interface Route {
   readonly target: Value;
   /** The resource instances that make up the route in this world (method, integration, responses). */
   readonly addresses: readonly string[];
+  /**
+   * A CORS preflight: an `OPTIONS` method the gateway answers itself (a `MOCK` integration). It is not a route of the
+   * API — no client calls it, the function never sees it — so the summary lists it apart from the routes.
+   */
+  readonly preflight: boolean;
 }
 
 /** One difference of a route, e.g. `{ label: 'API key', before: 'no', after: 'yes' }`. */
@@ -75,6 +80,8 @@ export interface ItemChange {
   readonly name: string;
   readonly details: readonly string[];
   readonly address: string;
+  /** Other resource changes this item stands for (an API key's usage-plan assignment). */
+  readonly merged?: readonly string[];
 }
 
 export interface StageSummary {
@@ -95,14 +102,20 @@ export interface TypeGroup {
   readonly items: readonly ItemChange[];
 }
 
+/** Routes (or CORS preflights) that appear, disappear, change, or stay as they are. */
+export interface RouteDiff {
+  readonly added: readonly Route[];
+  readonly removed: readonly Route[];
+  readonly changed: readonly RouteChange[];
+  readonly unchanged: number;
+}
+
 export interface PlanSummary {
   readonly totals: PlanTotals;
-  readonly routes: {
-    readonly added: readonly Route[];
-    readonly removed: readonly Route[];
-    readonly changed: readonly RouteChange[];
-    readonly unchanged: number;
-  };
+  /** The API's routes: what clients call. CORS preflights are in `preflights`. */
+  readonly routes: RouteDiff;
+  /** The `OPTIONS` methods the gateway answers for CORS, one per resource path. */
+  readonly preflights: RouteDiff;
   /** Resource paths created and destroyed (`/health`). */
   readonly paths: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly validators: readonly ItemChange[];
@@ -177,25 +190,27 @@ const NOISE = new Set(['id', 'tags_all', 'arn', 'created_date', 'last_updated_da
  * The gateway-level reading of a plan (`terraform show -json`).
  * @example
  * const summary = summarizePlan(JSON.parse(readFileSync('plan.json', 'utf8')));
- * summary.routes.added.map((r) => r.route); // ['GET /health', 'OPTIONS /health']
+ * summary.routes.added.map((r) => r.route); // ['GET /health']
+ * summary.preflights.added.map((r) => r.path); // ['/health']
  */
 export function summarizePlan(plan: PlanJson): PlanSummary {
   const index = new PlanIndex(plan);
   const changed = index.changes.filter((rc) => changeKind(rc.change.actions) !== 'no-op');
-  const routes = diffRoutes(index);
+  const { routes, preflights } = diffRoutes(index);
   const stages = stageSummaries(index, routes);
   const definitionChanged = changed.some((rc) => DEFINITION_TYPES.has(rc.type));
   const redeploys = changed.some((rc) => rc.type === T.deployment && rc.change.actions.includes('create'));
   return {
     totals: totals(changed),
     routes,
+    preflights,
     paths: {
       added: changed.filter((rc) => changeKind(rc.change.actions) === 'create' && rc.type === T.resource).map((rc) => resourcePath(index, 'after', index.node('after', rc.address)!)),
       removed: changed.filter((rc) => changeKind(rc.change.actions) === 'delete' && rc.type === T.resource).map((rc) => resourcePath(index, 'before', index.node('before', rc.address)!)),
     },
     validators: itemsOf(index, changed, T.validator, describeValidator),
     models: itemsOf(index, changed, T.model, describeModel),
-    apiKeys: [...itemsOf(index, changed, T.apiKey, describeApiKey), ...itemsOf(index, changed, T.planKey, describePlanKey)],
+    apiKeys: apiKeyItems(index, changed),
     usagePlans: itemsOf(index, changed, T.usagePlan, describeUsagePlan),
     stages,
     undeployedDefinitionChange: definitionChanged && !redeploys && index.all('before', T.deployment).length > 0,
@@ -220,10 +235,19 @@ function totals(changed: readonly ResourceChange[]): PlanTotals {
 
 // ─── Routes ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
-function diffRoutes(index: PlanIndex): PlanSummary['routes'] {
+function diffRoutes(index: PlanIndex): { routes: RouteDiff; preflights: RouteDiff } {
   const several = new Set([...index.all('before', T.restApi), ...index.all('after', T.restApi)].map((n) => n.address)).size > 1;
   const before = routesOf(index, 'before', several);
   const after = routesOf(index, 'after', several);
+  const only = (routes: Map<string, Route>, preflight: boolean) =>
+    new Map([...routes].filter(([, route]) => route.preflight === preflight));
+  return {
+    routes: diffRouteMaps(index, only(before, false), only(after, false)),
+    preflights: diffRouteMaps(index, only(before, true), only(after, true)),
+  };
+}
+
+function diffRouteMaps(index: PlanIndex, before: Map<string, Route>, after: Map<string, Route>): RouteDiff {
   const added = [...after.values()].filter((r) => !before.has(r.route));
   const removed = [...before.values()].filter((r) => !after.has(r.route));
   const changed: RouteChange[] = [];
@@ -245,7 +269,12 @@ function diffRoutes(index: PlanIndex): PlanSummary['routes'] {
   };
 }
 
-function routesOf(index: PlanIndex, side: Side, prefixApi: boolean): Map<string, Route> {
+/**
+ * Every method of one world as a route, keyed `METHOD /path` (prefixed by the API name when `prefixApi`), CORS
+ * preflights included and marked.
+ * @example [...routesOf(new PlanIndex(plan), 'after', false).keys()] // ['GET /hello', 'OPTIONS /hello', …]
+ */
+export function routesOf(index: PlanIndex, side: Side, prefixApi: boolean): Map<string, Route> {
   const keyOf = (node: Node): string => {
     const method = text(valueAt(node, 'http_method')) ?? '?';
     const path = resourcePath(index, side, node);
@@ -268,9 +297,10 @@ function routesOf(index: PlanIndex, side: Side, prefixApi: boolean): Map<string,
     const part = parts.get(key);
     const integration = part?.integration;
     const path = resourcePath(index, side, method);
+    const httpMethod = text(valueAt(method, 'http_method')) ?? '?';
     routes.set(key, {
       route: key,
-      method: text(valueAt(method, 'http_method')) ?? '?',
+      method: httpMethod,
       path,
       apiKeyRequired: valueAt(method, 'api_key_required') ?? false,
       authorization: valueAt(method, 'authorization'),
@@ -284,6 +314,7 @@ function routesOf(index: PlanIndex, side: Side, prefixApi: boolean): Map<string,
       timeoutMs: integration ? valueAt(integration, 'timeout_milliseconds') : undefined,
       target: integration ? valueAt(integration, 'uri') : undefined,
       addresses: [method.address, ...(part?.others ?? [])],
+      preflight: httpMethod === 'OPTIONS' && integration !== undefined && valueAt(integration, 'type') === 'MOCK',
     });
   }
   return routes;
@@ -428,7 +459,7 @@ function mapValues(value: Value, render: (key: string, value: unknown) => string
 
 // ─── Stages ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
-function stageSummaries(index: PlanIndex, routes: PlanSummary['routes']): StageSummary[] {
+function stageSummaries(index: PlanIndex, routes: RouteDiff): StageSummary[] {
   const seen = new Set<string>();
   const stages: StageSummary[] = [];
   for (const side of ['after', 'before'] as const) {
@@ -441,7 +472,7 @@ function stageSummaries(index: PlanIndex, routes: PlanSummary['routes']): StageS
   return stages.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function stageSummary(index: PlanIndex, side: Side, node: Node, routes: PlanSummary['routes']): StageSummary {
+function stageSummary(index: PlanIndex, side: Side, node: Node, routes: RouteDiff): StageSummary {
   const rc = node.change;
   const kind = rc ? changeKind(rc.change.actions) : 'no-op';
   const name = text(valueAt(node, 'stage_name')) ?? node.address;
@@ -511,7 +542,7 @@ function cacheClusterChange(before: Node | undefined, after: Node | undefined, k
   return was === will ? undefined : { cacheCluster: `${was} → ${will}` };
 }
 
-function cacheKeyChanges(routes: PlanSummary['routes']): FacetChange[] {
+function cacheKeyChanges(routes: RouteDiff): FacetChange[] {
   const changes: FacetChange[] = [];
   for (const route of routes.added) {
     if (Array.isArray(route.cacheKeys) && route.cacheKeys.length > 0) changes.push({ label: route.route, before: '', after: show(route.cacheKeys) });
@@ -592,6 +623,27 @@ const describeApiKey: Describe = (_index, rc, kind) => {
   if (changedAttributes(rc).includes('value')) details.push('value changes (sensitive)');
   return { name, details };
 };
+
+/**
+ * One line per API key: the key's own change and its usage-plan assignment (a separate Terraform resource) read as
+ * one item, so a new key shows once as `enabled, joins usage plan …`. An assignment whose key does not change stands
+ * alone under the key's name.
+ */
+function apiKeyItems(index: PlanIndex, changed: readonly ResourceChange[]): ItemChange[] {
+  const keys = itemsOf(index, changed, T.apiKey, describeApiKey);
+  const byName = new Map(keys.map((key, i) => [key.name, i]));
+  const items: ItemChange[] = [...keys];
+  for (const assignment of itemsOf(index, changed, T.planKey, describePlanKey)) {
+    const at = byName.get(assignment.name);
+    if (at === undefined) {
+      items.push(assignment);
+      continue;
+    }
+    const key = items[at]!;
+    items[at] = { ...key, details: [...key.details, ...assignment.details], merged: [...(key.merged ?? []), assignment.address] };
+  }
+  return items;
+}
 
 const describePlanKey: Describe = (index, rc, kind) => {
   const side: Side = kind === 'delete' ? 'before' : 'after';
@@ -736,10 +788,14 @@ const LABEL_ATTRIBUTE: Record<string, string> = {
 
 const describeOther: Describe = (_index, rc, kind) => {
   const key = LABEL_ATTRIBUTE[rc.type];
-  const candidates = [key, 'name', 'name_prefix', 'function_name', 'bucket'].filter((k): k is string => Boolean(k));
+  const candidates = [key, 'name', 'function_name', 'bucket'].filter((k): k is string => Boolean(k));
   const label = candidates.map((k) => text(attrs(rc, 'after')[k]) ?? text(attrs(rc, 'before')[k])).find((v) => v);
-  const name = rc.type === 'aws_api_gateway_account' ? 'account settings (region-wide)' : label ?? rc.name;
-  if (kind !== 'update') return { name, details: [] };
+  // A `name_prefix` is the start of a name AWS completes at apply: shown as such, never as if it were the name.
+  const prefix = text(attrs(rc, 'after').name_prefix) ?? text(attrs(rc, 'before').name_prefix);
+  const generated = label === undefined && prefix !== undefined;
+  const name = rc.type === 'aws_api_gateway_account' ? 'account settings (region-wide)' : label ?? (generated ? `${prefix}…` : rc.name);
+  const named = generated ? ['name generated at apply from this prefix'] : [];
+  if (kind !== 'update') return { name, details: named };
   const attributes = changedAttributes(rc);
   return { name, details: attributes.length > 0 ? [attributes.map((a) => `\`${a}\``).join(', ')] : [] };
 };

@@ -3,7 +3,9 @@
 export const USAGE = `usage: pnpm plan [--api NAME]... [--stage NAME]... [--plans-dir DIR]
 
 Synthesizes the stacks, then per stack runs terraform init, plan, show, and writes
-infra/plans/<api>-<stage>/{plan.tfplan,plan.json,plan.txt,summary.md}.
+infra/plans/<api>-<stage>/{plan.tfplan,plan.json,plan.txt,summary.md}; summary.md ends with the stack's monthly
+cost estimate (traffic: stages.<stage>.traffic in the app's portico.config.ts; prices: infra/cost/prices/<region>.json;
+durations: the app's cost/lambda-durations.json; see infra/README.md).
 
   --api NAME        plan only this API's stacks (repeat, or comma-separate; default: the app the command runs in,
                     else every API under apps/)

@@ -75,7 +75,11 @@ export interface PlanJson {
   readonly resource_changes?: readonly ResourceChange[];
   readonly planned_values?: { readonly root_module?: StateModule };
   readonly prior_state?: { readonly values?: { readonly root_module?: StateModule } };
-  readonly configuration?: { readonly root_module?: ConfigModule };
+  readonly configuration?: {
+    readonly root_module?: ConfigModule;
+    /** Provider blocks by name (`aws`, `aws.us_east_1`), with their arguments as expressions. */
+    readonly provider_config?: Readonly<Record<string, { readonly name?: string; readonly alias?: string; readonly expressions?: Readonly<Record<string, unknown>> }>>;
+  };
   readonly errored?: boolean;
 }
 
@@ -244,12 +248,18 @@ export class PlanIndex {
     return ids.get(id);
   }
 
-  /** The first resource `attribute` of `node` refers to in the configuration. */
-  reference(node: Node, attribute: string): Reference | undefined {
+  /**
+   * The first resource `attribute` of `node` refers to in the configuration; a path reaches into blocks
+   * (`['access_log_settings', 0, 'destination_arn']`).
+   */
+  reference(node: Node, attribute: string | readonly (string | number)[]): Reference | undefined {
     const config = this.config.get(configAddress(node.address));
-    const expression = config?.expressions?.[attribute] as Expression | undefined;
+    let expression: unknown = config?.expressions;
+    for (const key of typeof attribute === 'string' ? [attribute] : attribute) {
+      expression = expression && typeof expression === 'object' ? (expression as Record<string | number, unknown>)[key] : undefined;
+    }
     const prefix = /^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)/.exec(node.address)?.[1]?.replace(/\[[^\]]*\]/g, '') ?? '';
-    for (const ref of expression?.references ?? []) {
+    for (const ref of (expression as Expression | undefined)?.references ?? []) {
       const match = RESOURCE_REF.exec(ref);
       if (!match || match[2] === 'var' || match[2] === 'local' || match[2] === 'data' || match[2] === 'each') continue;
       return { address: `${prefix}${match[1]}${match[2]}.${match[3]}`, ...(match[4] ? { attribute: match[4] } : {}) };

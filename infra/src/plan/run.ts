@@ -7,22 +7,30 @@
  * | `plan.tfplan` | the binary plan (`terraform apply plan.tfplan`) |
  * | `plan.json`   | `terraform show -json plan.tfplan`            |
  * | `plan.txt`    | `terraform show -no-color plan.tfplan`        |
- * | `summary.md`  | the API Gateway level summary (`summary.ts`)  |
+ * | `summary.md`  | the API Gateway level summary (`summary.ts`), then the monthly cost estimate (`cost.ts`) |
  *
- * packages/delivery's `ci-plan` reads these files and judges each stack by whether this run wrote them, so a run
- * first deletes the four files of every stack it plans, and a stack that fails is left with none: a stale plan can
- * never pass for a fresh one.
+ * packages/delivery's `ci-plan` reads these files and judges each stack by whether this run wrote them. A stack whose
+ * plan fails — synth, `plan` or `show` — is left with none of them: a stale plan can never pass for a fresh one. A run
+ * that cannot start planning at all (terraform cannot install the AWS provider: no mirror and no registry) says what
+ * to set and leaves the files of the last plan in place; they are older than the run, so ci-plan still reports the
+ * stack as failed.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { stackName } from '../api';
+import { stackName, stageOf } from '../api';
 import { findInfraDir, selectApis, synthesizeFromEnv, type SynthesizedStack } from '../app';
 import type { DiscoveredApi } from '../discover';
 import { planTargetFromEnv, type DeployTarget } from '../target';
 import { terraform, terraformEnv, type TerraformResult } from '../terraform';
 import { summarizePlan, type PlanTotals } from './analyze';
+import { estimateCost, usd, type CostInputs } from './cost';
+import { renderCostEstimate } from './cost-summary';
+import { DURATIONS_FILE, loadDurations, type LambdaDurations } from './durations';
 import type { PlanJson } from './plan-json';
+import { loadPriceTable } from './prices';
 import { renderSummary } from './summary';
+import type { TrafficProfile } from './traffic';
 
 /** The files of one stack's plan, by role. packages/delivery/src/ci-plan.ts reads the same names. */
 export const PLAN_FILES = { plan: 'plan.tfplan', json: 'plan.json', text: 'plan.txt', summary: 'summary.md' } as const;
@@ -41,6 +49,10 @@ export interface StackPlanOptions {
   readonly lock?: boolean;
   /** Run `terraform init` first. @default true */
   readonly init?: boolean;
+  /** Price the plan: traffic, price tables and durations; `trafficSource` names where the traffic comes from. */
+  readonly cost?: CostInputs & { readonly trafficSource?: string };
+  /** Why the plan is not priced, when it is not (said in the summary's cost section). */
+  readonly costMissing?: string;
 }
 
 export interface StackPlanResult {
@@ -54,6 +66,10 @@ export interface StackPlanResult {
   readonly totals?: PlanTotals;
   /** Set when the plan succeeded but the summary could not be made (the plan files stand; summary.md says why). */
   readonly summaryError?: string;
+  /** The monthly cost after this plan and its change against the current state, when estimated. */
+  readonly cost?: { readonly after: number; readonly change: number; readonly partial: boolean } | { readonly refused: string };
+  /** Set when the cost estimate failed (summary.md says why). */
+  readonly costError?: string;
   /** Terraform's error output when a step failed. */
   readonly error?: string;
 }
@@ -64,7 +80,8 @@ export function clearPlanFiles(outDir: string): void {
 }
 
 /**
- * Plans one synthesized stack and writes its four files, or none when a step fails.
+ * Plans one synthesized stack and writes its four files, or none when a step fails. When `terraform init` cannot
+ * install the provider, the files of an earlier run are left alone and the error says what to set.
  * @example await planStack({ stack: 'users-api-dev', dir, outDir: 'plans/users-api-dev', env: terraformEnv(...) })
  */
 export async function planStack(options: StackPlanOptions): Promise<StackPlanResult> {
@@ -72,8 +89,6 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
   // Absolute: terraform runs in the stack directory.
   const outDir = resolve(options.outDir);
   const file = (name: keyof typeof PLAN_FILES): string => join(outDir, PLAN_FILES[name]);
-  clearPlanFiles(outDir);
-  mkdirSync(outDir, { recursive: true });
   const run = { cwd: dir, env };
   const timings: { initMs?: number; planMs?: number; showMs?: number } = {};
   const fail = (step: string, result: TerraformResult): StackPlanResult => {
@@ -86,8 +101,14 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
     // state); a plan must never offer to migrate state from one to the other.
     const init = await terraform(['init', '-input=false', '-no-color', '-reconfigure'], run);
     timings.initMs = init.ms;
-    if (init.code !== 0) return fail('init', init);
+    if (init.code !== 0) {
+      const missing = providerInstallProblem(init, env, outDir);
+      if (missing) return { stack, ok: false, outDir, timings, error: missing };
+      return fail('init', init);
+    }
   }
+  clearPlanFiles(outDir);
+  mkdirSync(outDir, { recursive: true });
 
   const planArgs = ['plan', '-input=false', '-no-color', `-out=${file('plan')}`];
   if (options.refresh === false) planArgs.push('-refresh=false');
@@ -112,8 +133,13 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
   const resources = (parsed.resource_changes ?? []).filter((rc) => rc.mode === 'managed').length;
   try {
     const summary = summarizePlan(parsed);
-    writeFileSync(file('summary'), renderSummary(summary));
-    return { stack, ok: true, outDir, timings, resources, totals: summary.totals };
+    const cost = options.cost
+      ? costSection(parsed, options.cost)
+      : options.costMissing
+        ? { markdown: `#### Monthly cost estimate\n\nNot estimated: ${options.costMissing}.\n`, result: {} }
+        : undefined;
+    writeFileSync(file('summary'), [renderSummary(summary), ...(cost ? [cost.markdown] : [])].join('\n'));
+    return { stack, ok: true, outDir, timings, resources, totals: summary.totals, ...(cost?.result ?? {}) };
   } catch (error) {
     // The plan itself is sound and reviewable from plan.txt: a summary bug must not hide it, but must be seen.
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -123,6 +149,82 @@ export async function planStack(options: StackPlanOptions): Promise<StackPlanRes
     );
     return { stack, ok: true, outDir, timings, resources, summaryError: message };
   }
+}
+
+/** The cost section of a summary, and what the run reports of it; a failing estimate never hides the plan. */
+function costSection(plan: PlanJson, inputs: NonNullable<StackPlanOptions['cost']>): { markdown: string; result: Pick<StackPlanResult, 'cost' | 'costError'> } {
+  try {
+    const estimate = estimateCost(plan, inputs);
+    const markdown = renderCostEstimate(estimate, {
+      requestsPerMonth: inputs.traffic.requestsPerMonth,
+      ...(inputs.trafficSource ? { trafficSource: inputs.trafficSource } : {}),
+    });
+    const cost = estimate.refused
+      ? { refused: estimate.refused }
+      : { after: estimate.after.total, change: estimate.change, partial: estimate.missing.length > 0 };
+    return { markdown, result: { cost } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { markdown: `#### Monthly cost estimate\n\nThe estimate could not be made:\n\n\`\`\`\n${message}\n\`\`\`\n`, result: { costError: message } };
+  }
+}
+
+/** What terraform prints when it cannot get a provider: from a mirror, the registry, or the network in between. */
+const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Failed to install provider|could not connect to registry\.terraform\.io/;
+
+/**
+ * When `terraform init` failed because the AWS provider could not be installed, the error to show instead of
+ * terraform's (a DNS or proxy error deep in a registry request): what to set, and that the last plan was kept.
+ * @example providerInstallProblem(init, env, outDir) // 'terraform could not install the AWS provider from the Terraform registry: …'
+ */
+export function providerInstallProblem(init: TerraformResult, env: NodeJS.ProcessEnv, outDir: string): string | undefined {
+  const output = `${init.stderr}\n${init.stdout}`;
+  if (!PROVIDER_INSTALL_FAILURE.test(output)) return undefined;
+  const cause = /could not connect to [^:\n]+(?::[^\n]*)?(?:\n[^\n]+)*/.exec(output)?.[0].replace(/\s+/g, ' ').trim();
+  const source = env.TF_PLUGIN_MIRROR
+    ? `from the provider mirror TF_PLUGIN_MIRROR=${env.TF_PLUGIN_MIRROR}`
+    : 'from the Terraform registry: no provider mirror is set (TF_PLUGIN_MIRROR)';
+  return [
+    `terraform could not install the AWS provider ${source}${cause ? ` (${cause})` : ''}.`,
+    `Set TF_PLUGIN_MIRROR to a filesystem mirror holding hashicorp/aws ${pinnedAwsProvider()} (packages/delivery/bin/provider-mirror builds one where the registry is reachable), then plan again.`,
+    `Nothing was planned; the files of the previous plan in ${outDir} were kept (they are not a plan of this code).`,
+  ].join('\n');
+}
+
+/**
+ * The hashicorp/aws version the stacks pin: the one `@cdktf/provider-aws` was generated for.
+ * @example pinnedAwsProvider() // '5.100.0'
+ */
+export function pinnedAwsProvider(infraDir: string = findInfraDir()): string {
+  const manifest = createRequire(join(infraDir, 'package.json'))('@cdktf/provider-aws/package.json') as { cdktf?: { provider?: { version?: string } } };
+  return manifest.cdktf?.provider?.version ?? 'unknown';
+}
+
+/** Terraform's name for this platform, e.g. `linux_amd64`. */
+function terraformPlatform(): string {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const cpu = ({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
+  return `${os}_${cpu}`;
+}
+
+/**
+ * Why the provider mirror named by TF_PLUGIN_MIRROR cannot serve this plan (it lacks the pinned hashicorp/aws for
+ * this platform), or undefined: a mirror that cannot work is reported before anything is synthesized or deleted.
+ * @example mirrorProblem({ TF_PLUGIN_MIRROR: '/tmp/empty' }) // 'TF_PLUGIN_MIRROR=/tmp/empty holds no hashicorp/aws 5.100.0 for linux_amd64 …'
+ */
+export function mirrorProblem(env: NodeJS.ProcessEnv, infraDir: string = findInfraDir()): string | undefined {
+  const mirror = env.TF_PLUGIN_MIRROR;
+  if (!mirror) return undefined;
+  const version = pinnedAwsProvider(infraDir);
+  const platform = terraformPlatform();
+  const base = join(resolve(mirror), 'registry.terraform.io', 'hashicorp', 'aws');
+  if (existsSync(join(base, version, platform)) || existsSync(join(base, `terraform-provider-aws_${version}_${platform}.zip`))) return undefined;
+  const has = existsSync(base) ? readdirSync(base).join(', ') || 'nothing' : 'no hashicorp/aws at all';
+  return [
+    `TF_PLUGIN_MIRROR=${mirror} holds no hashicorp/aws ${version} for ${platform} (it has ${has}).`,
+    `Point TF_PLUGIN_MIRROR at a mirror that does (packages/delivery/bin/provider-mirror builds one where the registry is reachable), or unset it to install from the registry.`,
+    'Nothing was planned; the files of the previous plan were kept.',
+  ].join('\n');
 }
 
 export interface PlanRunOptions {
@@ -136,6 +238,8 @@ export interface PlanRunOptions {
   readonly plansDir?: string;
   /** @default console.log */
   readonly log?: (line: string) => void;
+  /** Traffic to price each stage's plan for, by stack name. @default each stage's `traffic` in its API's config */
+  readonly traffic?: Readonly<Record<string, TrafficProfile>>;
 }
 
 export interface PlanRunResult {
@@ -164,8 +268,12 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
   if (env.PORTICO_STATE_BUCKET && target.backend.kind === 'local' && !target.endpoint) {
     log(`plan: no AWS credentials to read s3://${env.PORTICO_STATE_BUCKET} with: planning against local state instead`);
   }
-  // Before anything can fail: no stack of this run may keep the files of an earlier one.
-  for (const stack of planned) clearPlanFiles(join(plansDir, stack));
+  const mirror = mirrorProblem(env, infraDir);
+  if (mirror) {
+    log(`plan: ${mirror}`);
+    const stacks = planned.map((stack) => ({ stack, ok: false, outDir: join(plansDir, stack), timings: {}, error: mirror }));
+    return { ok: false, synthMs: 0, target, stacks };
+  }
 
   const synthStarted = performance.now();
   let synthesized: SynthesizedStack[];
@@ -173,6 +281,8 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
     synthesized = await synthesizeFromEnv(env, { apis, ...(options.stages ? { stages: options.stages } : {}), target });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // The code does not synthesize: no stack of this run may keep the plan of earlier code.
+    for (const stack of planned) clearPlanFiles(join(plansDir, stack));
     log(`synth failed: ${message}`);
     const synthMs = Math.round(performance.now() - synthStarted);
     const stacks = planned.map((stack) => ({
@@ -193,6 +303,7 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
 
   const results: StackPlanResult[] = [];
   for (const stack of synthesized) {
+    const api = apis.find((candidate) => candidate.config.name === stack.api)!;
     const result = await planStack({
       stack: stack.name,
       dir: stack.dir,
@@ -201,6 +312,7 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
       // Offline there is nothing to refresh against: the plan compares the configuration with the recorded state.
       refresh: !target.offline,
       lock: env.PORTICO_PLAN_LOCK !== 'false',
+      ...costInputs(api, stack, options.traffic?.[stack.name], infraDir),
     });
     results.push(result);
     // Paths from the repo root: turbo prints there, and `pnpm plan` runs in infra/.
@@ -210,6 +322,40 @@ export async function planStacks(options: PlanRunOptions): Promise<PlanRunResult
   const failed = results.filter((r) => !r.ok).map((r) => r.stack);
   log(ok ? `plan: ${results.length} stack(s) planned` : `plan: FAILED for ${failed.join(', ')}`);
   return { ok, synthMs, target, stacks: results };
+}
+
+/**
+ * What prices one stack's plan: the stage's traffic (given, or from its API's config), the region's price table and
+ * the API's measured durations. A broken durations file fails the stack's estimate (said in its summary), not the plan.
+ */
+function costInputs(
+  api: DiscoveredApi,
+  stack: SynthesizedStack,
+  given: TrafficProfile | undefined,
+  infraDir: string,
+): Pick<StackPlanOptions, 'cost' | 'costMissing'> {
+  const traffic = given ?? stageOf(api.config, stack.stage).traffic;
+  const configFile = relative(dirname(infraDir), join(api.dir, 'portico.config.ts'));
+  if (!traffic) return { costMissing: `\`${configFile}\` declares no traffic for stage \`${stack.stage}\` (\`stages.${stack.stage}.traffic\`)` };
+  const file = api.config.durations ?? DURATIONS_FILE;
+  let durations: LambdaDurations | undefined;
+  let durationsError: unknown;
+  try {
+    durations = loadDurations(api.dir, file, relative(dirname(infraDir), join(api.dir, file)));
+  } catch (error) {
+    durationsError = error;
+  }
+  return {
+    cost: {
+      traffic,
+      trafficSource: given ? `${stack.stage} traffic given to the plan` : `\`stages.${stack.stage}.traffic\` in ${configFile}`,
+      prices: (region) => {
+        if (durationsError) throw durationsError;
+        return loadPriceTable(infraDir, region);
+      },
+      ...(durations ? { durations } : {}),
+    },
+  };
 }
 
 /** The lines printed for one stack: timings, counts, where the summary is, or terraform's error. */
@@ -224,7 +370,13 @@ export function stackReport(result: StackPlanResult, synthMs: number, baseDir: s
     `  ${result.resources} resources in the plan${counts}`,
     `  summary: ${shortPath(join(result.outDir, PLAN_FILES.summary), baseDir)}`,
   ];
+  if (result.cost && 'refused' in result.cost) lines.push(`  cost: not estimated: ${result.cost.refused}`);
+  else if (result.cost) {
+    const change = result.cost.change >= 0 ? `+${usd(result.cost.change)}` : usd(result.cost.change);
+    lines.push(`  cost: ${usd(result.cost.after)} a month (${change} against the current state)${result.cost.partial ? ', partial: see the summary' : ''}`);
+  }
   if (result.summaryError) lines.push(`  WARNING: the gateway summary failed; see the summary file`);
+  if (result.costError) lines.push(`  WARNING: the cost estimate failed; see the summary file`);
   return lines;
 }
 

@@ -3,7 +3,7 @@
  * plan's quota doubles, the stage redeploys". Written to `infra/plans/<stack>/summary.md` and placed on top of the
  * plan comment (packages/delivery), where the raw `terraform show` is folded below it.
  */
-import { show, summarizePlan, type FacetChange, type ItemChange, type PlanSummary, type Route, type RouteChange, type StageSummary, type TypeGroup } from './analyze';
+import { show, summarizePlan, type FacetChange, type ItemChange, type PlanSummary, type Route, type RouteChange, type RouteDiff, type StageSummary, type TypeGroup } from './analyze';
 import type { PlanJson } from './plan-json';
 
 export { summarizePlan } from './analyze';
@@ -24,9 +24,10 @@ const MAX_ITEMS_PER_GROUP = 12;
  * writeFileSync('summary.md', planSummaryMarkdown(plan));
  * // #### API Gateway changes
  * // **Plan:** 2 to add, 1 to change, 1 to destroy.
- * // ##### Routes: 1 added, 1 removed, 0 changed, 9 unchanged
+ * // ##### Routes: 1 added, 1 removed, 0 changed, 5 unchanged
  * // | | route | API key | validator | body model | cache keys |
  * // …
+ * // CORS preflights (`OPTIONS`, answered by the gateway): `+` `/health`, `-` `/legacy`; 3 unchanged
  */
 export function planSummaryMarkdown(plan: PlanJson): string {
   return renderSummary(summarizePlan(plan));
@@ -40,7 +41,7 @@ export function renderSummary(summary: PlanSummary): string {
       '> [!WARNING]\n> The API definition changes but no new deployment is planned: stages keep serving the old API until they are redeployed.',
     );
   }
-  blocks.push(routesBlock(summary));
+  blocks.push([routesBlock(summary), preflightsLine(summary.preflights)].filter(Boolean).join('\n\n'));
   blocks.push(...summary.stages.map(stageBlock));
   blocks.push(
     ...[
@@ -80,6 +81,20 @@ function routesBlock({ routes, paths }: PlanSummary): string {
   ];
   if (pathLine.length > 0) lines.push('', `Resource paths: ${pathLine.join(', ')}`);
   return lines.join('\n');
+}
+
+/** One line for the CORS preflights: which paths gain or lose one, what changes in them, how many stay. */
+function preflightsLine({ added, removed, changed, unchanged }: RouteDiff): string {
+  const total = added.length + removed.length + changed.length + unchanged;
+  if (total === 0) return '';
+  const where = (route: Route) => `\`${route.route.replace(/OPTIONS (?=\S+$)/, '')}\``;
+  const parts = [
+    ...added.map((r) => `${mark('+')} ${where(r)}`),
+    ...removed.map((r) => `${mark('-')} ${where(r)}`),
+    ...changed.map((c) => `${mark('~')} ${where(c.after)} (${[...c.facets.map(facetText), ...c.notes].join('; ')})`),
+  ];
+  const rest = unchanged > 0 ? `${parts.length > 0 ? '; ' : ''}${unchanged} unchanged` : '';
+  return `CORS preflights (\`OPTIONS\`, answered by the gateway): ${parts.join(', ')}${rest}`;
 }
 
 function routeRow(symbol: string, route: Route, withNotes: boolean): string[] {

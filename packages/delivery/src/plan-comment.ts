@@ -84,7 +84,8 @@ export function renderPlanComment(input: PlanCommentInput): string {
     ? `the full plan is in the workflow artifact \`${input.artifactName}\``
     : 'the full plan is in the workflow artifacts';
 
-  const sections: Array<{ text: string; render: (text: string) => string }> = [];
+  // `balance` repairs what a cut at a line may break: the summary's folded sections (the cost arithmetic) must close.
+  const sections: Array<{ text: string; render: (text: string) => string; balance?: (text: string) => string }> = [];
   if (!input.ok) {
     sections.push({
       text: tidy(input.errorLog ?? '(no output captured)'),
@@ -92,7 +93,7 @@ export function renderPlanComment(input: PlanCommentInput): string {
     });
   }
   if (input.summaryMarkdown !== undefined) {
-    sections.push({ text: input.summaryMarkdown.trim(), render: (text) => `${text}\n` });
+    sections.push({ text: input.summaryMarkdown.trim(), render: (text) => `${text}\n`, balance: closeDetails });
   }
   if (input.planText !== undefined) {
     sections.push({
@@ -111,10 +112,13 @@ export function renderPlanComment(input: PlanCommentInput): string {
     const notice = (shown: number, all: number) =>
       `\n… cut to fit GitHub's comment limit: ${shown} of ${all} lines shown; ${artifactHint}.`;
     const allLines = countLines(section.text);
-    // Reserve room for the notice with the widest numbers it can hold; a shorter text never needs a longer fence.
-    const keep = section.text.length - overflow - notice(allLines, allLines).length;
+    // Reserve room for the notice with the widest numbers it can hold (a shorter text never needs a longer fence), and
+    // for the closing tags a cut inside folded sections needs.
+    const closing = section.balance ? section.balance(section.text).length - section.text.length + CLOSE_DETAILS.length * 2 : 0;
+    const keep = section.text.length - overflow - notice(allLines, allLines).length - closing;
     const cut = keep > 0 ? cutAtLine(section.text, keep) : '';
-    const replaced = section.render(cut + notice(countLines(cut), allLines));
+    const kept = section.balance ? section.balance(cut) : cut;
+    const replaced = section.render(kept + notice(countLines(cut), allLines));
     rendered[i] = replaced;
     total += replaced.length - current.length;
   }
@@ -154,6 +158,29 @@ function fenceFor(text: string): string {
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   return '`'.repeat(Math.max(3, longest + 1));
+}
+
+const CLOSE_DETAILS = '\n\n</details>';
+
+/**
+ * Markdown cut at a line may end inside a `<details>` block, which would swallow everything after it on GitHub: the
+ * missing `</details>` are added. Tags inside code fences are text, not structure, and are not counted.
+ * @example closeDetails('<details><summary>How</summary>\n\n- line') // '<details><summary>How</summary>\n\n- line\n\n</details>'
+ */
+export function closeDetails(markdown: string): string {
+  let open = 0;
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length))) {
+      fence = fence === undefined ? marker : undefined;
+      continue;
+    }
+    if (fence !== undefined) continue;
+    open += (line.match(/<details[\s>]/g) ?? []).length;
+    open = Math.max(0, open - (line.match(/<\/details>/g) ?? []).length);
+  }
+  return fence !== undefined || open > 0 ? `${markdown}${fence !== undefined ? `\n${fence}` : ''}${CLOSE_DETAILS.repeat(open)}` : markdown;
 }
 
 function countLines(text: string): number {

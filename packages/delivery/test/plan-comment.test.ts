@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countPlanChanges, GITHUB_COMMENT_LIMIT, planMarker, renderPlanComment, stackOfComment } from '../src/plan-comment';
+import { closeDetails, countPlanChanges, GITHUB_COMMENT_LIMIT, planMarker, renderPlanComment, stackOfComment } from '../src/plan-comment';
 import { planSummaryMarkdown } from '@portico/infra/plan/summary';
-import { planRealConfigs, restApiConfig, type RealPlan } from './support/terraform';
+import { terraformPlatform } from '../src/provider-mirror';
+import { AWS_PROVIDER_VERSION, realPlansOrMissing, restApiConfig, type RealPlan } from './support/terraform';
 import { describeWithTool, hasCommand } from './support/tools';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
@@ -105,22 +107,85 @@ describe('renderPlanComment', () => {
   });
 });
 
-const terraformMissing = !hasCommand('terraform')
-  ? 'terraform is not on PATH'
-  : undefined;
-let realPlans: RealPlan[] = [];
-let planError: string | undefined;
-if (!terraformMissing) {
-  try {
-    // The small API, then the same API with 300 more resources: a real plan longer than a comment may be.
-    realPlans = planRealConfigs([restApiConfig(0), restApiConfig(300)]);
-  } catch (error) {
-    const lines = (error as Error).message.split('\n').map((l) => l.replace(/[│╷╵]/g, '').trim()).filter(Boolean);
-    planError = `terraform could not plan (offline? set TF_PLUGIN_MIRROR to a provider mirror): ${lines.slice(-4).join(' ')}`;
-  }
-}
+describe('renderPlanComment with the monthly cost estimate', () => {
+  const COST = fixture('summary-dev.md');
 
-describeWithTool('terraform with the aws provider', terraformMissing ?? planError)('renderPlanComment on real terraform plans', () => {
+  it('carries the summary\'s cost section, arithmetic folded, for each stage', () => {
+    for (const [stack, name] of [['users-api-dev', 'summary-dev.md'], ['users-api-prod', 'summary-prod.md']] as const) {
+      const summary = fixture(name);
+
+      const body = renderPlanComment({ stack, ok: true, summaryMarkdown: summary, planText: fixture('rest-api.plan.txt') });
+
+      expect(body).toContain('\n#### Monthly cost estimate\n');
+      expect(body).toMatch(/\*\*\$[\d,.]+ a month\*\* after this plan/);
+      expect(body.indexOf('<details><summary>How the estimate is computed</summary>')).toBeLessThan(body.indexOf('<details><summary>Raw plan'));
+      expect(closeDetails(body)).toBe(body);
+    }
+  });
+
+  it('closes the folded arithmetic when the summary has to be cut inside it', () => {
+    // The raw plan goes first; then the summary is cut at a line inside its <details>.
+    const inside = COST.indexOf('- CloudFront, HTTPS requests');
+    expect(inside).toBeGreaterThan(COST.indexOf('<details>'));
+    const limit = 200 + inside + 400;
+
+    const body = renderPlanComment({ stack: 'users-api-dev', ok: true, summaryMarkdown: COST, planText: 'x\n'.repeat(5_000), limit });
+
+    expect(body.length).toBeLessThanOrEqual(limit);
+    expect(body).toContain('How the estimate is computed');
+    expect(body).toMatch(/- CloudFront, HTTPS requests[^\n]*\n\n<\/details>\n… cut to fit GitHub's comment limit: \d+ of \d+ lines shown; the full plan is in the workflow artifacts\.\n\n<details><summary>Raw plan/);
+    expect(closeDetails(body)).toBe(body);
+  });
+});
+
+describe('closeDetails', () => {
+  it('closes what a cut left open, and counts no tag inside a code fence', () => {
+    expect(closeDetails('a\n<details><summary>x</summary>\n\n- line')).toBe('a\n<details><summary>x</summary>\n\n- line\n\n</details>');
+    expect(closeDetails('<details>\n</details>\n```\n<details>\n```')).toBe('<details>\n</details>\n```\n<details>\n```');
+    expect(closeDetails('<details>\n```text\nsome output')).toBe('<details>\n```text\nsome output\n```\n\n</details>');
+  });
+});
+
+describeWithTool('terraform', hasCommand('terraform') ? undefined : 'terraform is not on PATH')('which real-plan failures may skip the tests', () => {
+  const unreachableRegistry = (): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' };
+    for (const name of ['TF_PLUGIN_MIRROR', 'NO_PROXY', 'no_proxy']) delete env[name];
+    return env;
+  };
+
+  it('fails on a configuration terraform rejects, instead of calling it a missing tool', () => {
+    // A config without providers: terraform plans it offline, and rejects the undeclared local.
+    const result = realPlansOrMissing([{ output: { broken: { value: '${local.missing}' } } }]);
+
+    expect('missing' in result).toBe(false);
+    expect('error' in result && result.error.message).toContain('Reference to undeclared local value');
+  });
+
+  it('skips, naming TF_PLUGIN_MIRROR, when there is no mirror and no way to the registry', () => {
+    const result = realPlansOrMissing([restApiConfig(0)], unreachableRegistry());
+
+    expect(result).toEqual({ missing: expect.stringMatching(/^no TF_PLUGIN_MIRROR and the Terraform registry is out of reach \(.*127\.0\.0\.1:9.*\): set TF_PLUGIN_MIRROR/) });
+  });
+
+  it('skips without running terraform when the mirror lacks the provider', () => {
+    const mirror = mkdtempSync(join(tmpdir(), 'portico-empty-mirror-'));
+
+    const result = realPlansOrMissing([restApiConfig(0)], { ...process.env, TF_PLUGIN_MIRROR: mirror });
+
+    expect(result).toEqual({ missing: `TF_PLUGIN_MIRROR=${mirror} holds no hashicorp/aws ${AWS_PROVIDER_VERSION} for ${terraformPlatform()}` });
+  });
+});
+
+// The small API, then the same API with 300 more resources: a real plan longer than a comment may be.
+const real = realPlansOrMissing([restApiConfig(0), restApiConfig(300)]);
+const realPlans: RealPlan[] = 'plans' in real ? real.plans : [];
+
+describeWithTool('terraform with the aws provider', 'missing' in real ? real.missing : undefined)('renderPlanComment on real terraform plans', () => {
+  beforeAll(() => {
+    // Terraform is there but the plan failed: that is a failure of these tests, not a reason to skip them.
+    if ('error' in real) throw real.error;
+  });
+
   it('renders the counts and the raw plan of a real `terraform show`', () => {
     const [small] = realPlans as [RealPlan];
     const body = renderPlanComment({ stack: 'users-api-dev', ok: true, summaryMarkdown: SUMMARY, planJson: small.json, planText: small.text });

@@ -140,7 +140,8 @@ describe('gateway errors over HTTP', () => {
     expect(over.status).toBe(413);
     expect(over.text).toBe('{"message":"Request Too Long"}');
     expect(over.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
-  });
+    // 20 MiB through loopback: seconds on a loaded machine, more than jest's default.
+  }, 60_000);
 
   it('turns a thrown error into 502 Internal server error', async () => {
     const res = await request(`${h.url}/fail`);

@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mirrorHolds, terraformPlatform } from '../../src/provider-mirror';
+import { hasCommand } from './tools';
 
 export const AWS_PROVIDER_VERSION = '5.100.0';
 
@@ -130,5 +132,42 @@ export function planRealConfigs(configs: object[], env: NodeJS.ProcessEnv = proc
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
     throw new Error(`${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim());
+  }
+}
+
+/** What terraform prints when it cannot get a provider: from a mirror, the registry, or the network in between. */
+const PROVIDER_INSTALL_FAILURE = /Failed to query available provider packages|Failed to install provider|could not connect to registry\.terraform\.io/;
+
+/**
+ * Real plans of `configs`, or why the tools they need are missing here — and only then. Missing means: no terraform
+ * on PATH, a TF_PLUGIN_MIRROR without hashicorp/aws AWS_PROVIDER_VERSION for this platform, or no mirror and no way
+ * to the registry. Any other failure (a config terraform rejects, a crash) is returned as `error`, for the tests to
+ * fail on: a broken test setup must never pass as a skipped one.
+ *
+ * @example
+ * const real = realPlansOrMissing([restApiConfig(0)]);
+ * describeWithTool('terraform with the aws provider', 'missing' in real ? real.missing : undefined)('…', () => {
+ *   beforeAll(() => { if ('error' in real) throw real.error; });
+ * });
+ */
+export function realPlansOrMissing(
+  configs: object[],
+  env: NodeJS.ProcessEnv = process.env,
+): { plans: RealPlan[] } | { missing: string } | { error: Error } {
+  if (!hasCommand('terraform')) return { missing: 'terraform is not on PATH' };
+  const mirror = env.TF_PLUGIN_MIRROR;
+  const platform = terraformPlatform();
+  if (mirror && !mirrorHolds(mirror, AWS_PROVIDER_VERSION, platform)) {
+    return { missing: `TF_PLUGIN_MIRROR=${mirror} holds no hashicorp/aws ${AWS_PROVIDER_VERSION} for ${platform}` };
+  }
+  try {
+    return { plans: planRealConfigs(configs, env) };
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!mirror && PROVIDER_INSTALL_FAILURE.test(message)) {
+      const cause = message.split('\n').map((l) => l.replace(/[│╷╵]/g, '').trim()).filter((l) => /could not connect|dial tcp|no such host|refused/.test(l));
+      return { missing: `no TF_PLUGIN_MIRROR and the Terraform registry is out of reach (${cause.join(' ')}): set TF_PLUGIN_MIRROR to a provider mirror` };
+    }
+    return { error: error as Error };
   }
 }
