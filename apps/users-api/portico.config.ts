@@ -95,5 +95,7 @@ export default defineApi({
     },
   },
   stages: { dev, prod },
+  // After a deploy: the greeting, and a read that goes through DynamoDB.
+  smoke: [{ path: '/hello', contains: 'Hello, World!' }, { path: '/users?limit=1', contains: '"items"' }],
   dev: { stage: 'dev', port: 3000 },
 });

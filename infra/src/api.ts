@@ -126,6 +126,16 @@ export interface TableConfig {
   readonly ttlAttribute?: string;
 }
 
+/** One request of the post-deploy smoke test. */
+export interface SmokeCheck {
+  /** A path under the stage URL, e.g. `/hello`; it must need no API key or token. */
+  readonly path: string;
+  /** @default 200 */
+  readonly status?: number;
+  /** Text the body must contain. */
+  readonly contains?: string;
+}
+
 /** An API, as its `portico.config.ts` declares it. */
 export interface ApiConfig {
   /** Lower-case letters, digits and dashes; stacks are named `<name>-<stage>`. */
@@ -151,6 +161,11 @@ export interface ApiConfig {
    * writes), relative to the app folder. @default 'cost/lambda-durations.json'
    */
   readonly durations?: string;
+  /**
+   * What a deploy checks on the stage it just deployed (the smoke test): public GET requests and what they must
+   * answer. @default none: the deploy only checks that the stage answers at all
+   */
+  readonly smoke?: readonly SmokeCheck[];
   /** `pnpm dev`: which stage it serves and on which port (stable, so URLs can be bookmarked). */
   readonly dev?: {
     /** @default 'dev' when declared, else the first stage */

@@ -21,6 +21,7 @@ export {
   type UsagePlanConfig,
   type CacheConfig,
   type CustomDomainConfig,
+  type SmokeCheck,
 } from './api';
 export { discoverApis, loadApi, findRepoRoot, apiFolderOf, API_CONFIG_FILE, type DiscoveredApi } from './discover';
 
