@@ -108,7 +108,7 @@ export function authorize(rt: StageRuntime, ctx: RequestContext): Promise<Gatewa
   const accept = (result: AuthorizerResult | GatewayError): GatewayError | undefined => {
     if (result instanceof GatewayError) return result;
     ctx.authorizer = result;
-    return undefined;
+    return result.denied;
   };
   if (method.authorization === 'AWS_IAM') {
     return authorizeIam(

@@ -3,6 +3,7 @@
  * `$context.authorizer.*` variables for templates and gateway responses, and (IAM) the caller for
  * `requestContext.identity`.
  */
+import type { GatewayError } from '../gateway-responses';
 
 export interface AuthorizerResult {
   /**
@@ -14,6 +15,11 @@ export interface AuthorizerResult {
   vars: Record<string, string>;
   /** A Lambda authorizer's `usageIdentifierKey`: the API key when the API's key source is AUTHORIZER. */
   usageIdentifierKey?: string;
+  /**
+   * Set when the policy denies the method: the 403 to answer with. The rest of the result still fills
+   * `$context.authorizer.*` for the ACCESS_DENIED gateway response, since the authorizer did answer.
+   */
+  denied?: GatewayError;
 }
 
 /** The SigV4 caller of an AWS_IAM method, as `requestContext.identity` shows it. */

@@ -94,12 +94,13 @@ export class LambdaAuthorizer {
       }
     }
 
+    const result = toResult(output, latencyMs);
     const decision = evaluatePolicy(output.statements, input.methodArn);
     if (decision !== 'allow') {
       input.note(` (authorizer: ${decision === 'explicit-deny' ? 'explicit deny' : 'no Allow for ' + input.methodArn})`);
-      return accessDenied(decision === 'explicit-deny');
+      result.denied = accessDenied(decision === 'explicit-deny');
     }
-    return toResult(output, latencyMs);
+    return result;
   }
 
   private refuse(input: LambdaAuthorizeInput, why: string): GatewayError {
