@@ -155,7 +155,9 @@ export async function verifySigV4(
   const canonicalQuery = Object.create(null) as Record<string, string | string[]>;
   for (const [name, values] of query) canonicalQuery[name] = values.length === 1 ? values[0]! : values;
   const httpRequest = { method: request.method, path: request.rawPath, query: canonicalQuery, headers: flatHeaders, body: request.body, protocol: 'https:', hostname: '' };
-  const payloadHash = await getPayloadHash(httpRequest as never, Sha256);
+  // The payload line hashes the body received, never a client's x-amz-content-sha256 claim (only S3 trusts that
+  // header), so a body changed after signing fails.
+  const payloadHash = await getPayloadHash({ headers: {}, body: request.body } as never, Sha256);
   const form = new CanonicalForm(region);
   const canonicalRequest = form.canonicalRequest(httpRequest as never, canonicalHeaders, payloadHash);
   const credentialScope = createScope(shortDate, region, SERVICE);
