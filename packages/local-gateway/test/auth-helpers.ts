@@ -1,42 +1,10 @@
-import { rmSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { createGateway, createManualClock, loadStackFile, type Gateway, type GatewayOptions, type ManualClock } from '../src/index';
+import type { GatewayOptions } from '../src/index';
 import { AUTH_FUNCTIONS, writeAuthStack } from './fixtures/auth-stack';
+import { startGatewayOn, type Harness } from './helpers';
 
-export interface AuthHarness {
-  gateway: Gateway;
-  url: string;
-  clock: ManualClock;
-  logs: string[];
-  close(): Promise<void>;
-}
+export type AuthHarness = Harness;
 
 /** The gateway on the authorizers' stack, on loopback, with a manual clock and captured logs. */
-export async function startAuthGateway(options: Partial<GatewayOptions> = {}, mutate?: Parameters<typeof writeAuthStack>[0]): Promise<AuthHarness> {
-  const { dir, file } = writeAuthStack(mutate);
-  const clock = createManualClock();
-  const logs: string[] = [];
-  const sink = new PassThrough();
-  sink.resume();
-  const gateway = createGateway(loadStackFile(file), {
-    stage: 'test',
-    clock,
-    functions: AUTH_FUNCTIONS,
-    log: (line) => logs.push(line),
-    functionOutput: { stdout: sink, stderr: sink },
-    watch: false,
-    concurrency: 2,
-    ...options,
-  });
-  const url = await gateway.listen();
-  return {
-    gateway,
-    url,
-    clock,
-    logs,
-    close: async () => {
-      await gateway.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function startAuthGateway(options: Partial<GatewayOptions> = {}, mutate?: Parameters<typeof writeAuthStack>[0]): Promise<AuthHarness> {
+  return startGatewayOn(writeAuthStack(mutate), AUTH_FUNCTIONS, { concurrency: 2, ...options });
 }
