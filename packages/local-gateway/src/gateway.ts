@@ -4,15 +4,19 @@
  *
  * - `stage-runtime.ts`: what the stack decides once (router, validator, cache, function pools, keys, method plans);
  * - `http-edge.ts`: node:http — connections, timeouts, the payload limit, writing answers, the request log;
- * - `pipeline.ts`: API Gateway's phases, route → API key → throttle and quota → validate → cache → integrate →
- *   gateway response, each a named function over one `RequestContext`.
+ * - `pipeline.ts`: API Gateway's phases, route → authorize → API key → throttle and quota → validate → cache →
+ *   integrate → gateway response, each a named function over one `RequestContext`;
+ * - `cognito/`: the stack's user pools served locally (keys, tokens, JWKS, sign-in) on an endpoint of their own.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
+import type { LocalCredentials } from './auth/sigv4';
 import { SYSTEM_CLOCK, type Clock } from './clock';
+import { createCognitoEndpoint, type CognitoEndpoint } from './cognito/cognito-endpoint';
+import type { IssuedTokens, IssueOptions, LocalUser } from './cognito/local-user-pool';
 import { requestTooLarge } from './gateway-responses';
 import { createEdge, HEADERS_TIMEOUT_MS, MAX_PAYLOAD_BYTES, REQUEST_TIMEOUT_MS } from './http-edge';
 import type { FunctionPool } from './lambda-pool';
@@ -22,7 +26,7 @@ import { createStageRuntime, INTEGRATION_TIMEOUT_MS, type ApiKeyInfo } from './s
 import type { Stack, StageDef } from './terraform-stack';
 
 export { MAX_PAYLOAD_BYTES, INTEGRATION_TIMEOUT_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS };
-export type { ApiKeyInfo };
+export type { ApiKeyInfo, LocalCredentials, LocalUser, IssuedTokens, IssueOptions };
 
 /** How long a function's code file must stay unchanged before hot reload picks it up. */
 const RELOAD_QUIET_MS = 25;
@@ -57,6 +61,35 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Where functions' console output goes. Default: the process's stdout/stderr. */
   functionOutput?: { stdout: Writable; stderr: Writable };
+  /** Users of the stack's local Cognito user pools (username, password, email, groups; `pool` to pick one). */
+  users?: readonly LocalUser[];
+  /** Where the local user pools keep their signing keys, so issued tokens survive a restart. Default: a new key per start. */
+  keysDir?: string;
+  /** Port of the local Cognito endpoint (JWKS, sign-in), when the stack has user pools. Default 0: a free port. */
+  cognitoPort?: number;
+  /** Credentials AWS_IAM methods accept. Default: one stable pair for `arn:aws:iam::<account>:user/portico-local`. */
+  credentials?: readonly LocalCredentials[];
+}
+
+/** A local Cognito user pool as the gateway serves it. */
+export interface LocalPoolInfo {
+  id: string;
+  name: string;
+  /** `https://cognito-idp.{region}.amazonaws.com/{poolId}`, the `iss` of its tokens. */
+  issuer: string;
+  /** The local JWKS (`<cognitoUrl>/<poolId>/.well-known/jwks.json`), once listening. */
+  jwksUrl: string;
+  /** Where Cognito's `InitiateAuth` is served (the AWS SDK's `endpoint`), once listening. */
+  signInUrl: string;
+  clientIds: string[];
+  usernames: string[];
+}
+
+/** Ready tokens for one local user of one pool (what `pnpm dev` prints). */
+export interface UserTokens extends IssuedTokens {
+  poolId: string;
+  username: string;
+  clientId: string;
 }
 
 /** A running (or ready to run) local gateway. */
@@ -72,6 +105,17 @@ export interface Gateway {
   reload(functionName?: string): void;
   /** Drops the stage cache (FlushStageCache). */
   flushCache(): void;
+  /** Drops every Lambda authorizer's cached results (FlushStageAuthorizersCache). */
+  flushAuthorizersCache(): void;
+  /** The stack's Cognito user pools, served locally. */
+  readonly userPools: LocalPoolInfo[];
+  /** Credentials AWS_IAM methods accept. */
+  readonly credentials: LocalCredentials[];
+  /**
+   * Signs tokens for local users without their passwords: every user of every pool (or the named ones), for the
+   * pool's first app client unless `clientId` says otherwise.
+   */
+  tokensFor(usernames?: readonly string[], options?: IssueOptions): Promise<UserTokens[]>;
   readonly server: Server;
 }
 
@@ -106,6 +150,21 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
   }
 
   const { api, stage, apiKeys, pools } = runtime;
+  const cognito: CognitoEndpoint | undefined = runtime.userPools.size > 0 ? createCognitoEndpoint(runtime.userPools) : undefined;
+  const userPools: LocalPoolInfo[] = [...runtime.userPools.values()].map((pool) => ({
+    id: pool.id,
+    name: pool.def.name,
+    issuer: pool.issuer,
+    get jwksUrl() {
+      return cognito?.url ? `${cognito.url}/${pool.id}/.well-known/jwks.json` : '';
+    },
+    get signInUrl() {
+      return cognito?.url ?? '';
+    },
+    clientIds: [...pool.def.clients.keys()],
+    usernames: pool.usernames,
+  }));
+  const credentials = [...runtime.credentials.values()];
   let url = '';
   return {
     server,
@@ -113,8 +172,11 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     get url() {
       return url;
     },
-    listen: () =>
-      new Promise<string>((resolve, rejectListen) => {
+    userPools,
+    credentials,
+    listen: async () => {
+      if (cognito) await cognito.listen(options.cognitoPort ?? 0, options.host ?? '127.0.0.1');
+      return new Promise<string>((resolve, rejectListen) => {
         server.once('error', rejectListen);
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
           const address = server.address() as AddressInfo;
@@ -122,12 +184,21 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
           url = `http://${host}:${address.port}/${stage.name}`;
           log(`portico-gateway: ${api.name} stage "${stage.name}" at ${url}`);
           for (const key of apiKeys) log(`  API key ${key.name}: ${key.value}${key.generated ? ' (generated locally)' : ''}`);
+          for (const pool of userPools) {
+            log(`  user pool ${pool.name} (${pool.id}): issuer ${pool.issuer}`);
+            log(`    JWKS ${pool.jwksUrl}; sign in: POST ${pool.signInUrl} (InitiateAuth, USER_PASSWORD_AUTH); app clients ${pool.clientIds.join(', ') || 'none'}`);
+          }
+          if (runtime.usesIam) {
+            for (const c of credentials) log(`  IAM credentials for ${c.arn}: AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`);
+          }
           resolve(url);
         });
-      }),
+      });
+    },
     close: async () => {
       defaultLog?.flush();
       for (const watcher of watchers) watcher.close();
+      await cognito?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...pools.values()].map((pool) => pool.close()));
@@ -136,6 +207,21 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
       for (const [name, pool] of pools) if (!functionName || name === functionName) pool.reload();
     },
     flushCache: () => runtime.cache.flush(),
+    flushAuthorizersCache: () => {
+      for (const authorizer of runtime.lambdaAuthorizers.values()) authorizer.flush();
+    },
+    tokensFor: async (usernames, issue = {}) => {
+      const out: UserTokens[] = [];
+      for (const pool of runtime.userPools.values()) {
+        const clientId = issue.clientId ?? pool.def.clients.keys().next().value;
+        if (clientId === undefined || (issue.clientId !== undefined && !pool.def.clients.has(issue.clientId))) continue;
+        for (const username of pool.usernames) {
+          if (usernames && !usernames.includes(username)) continue;
+          out.push({ poolId: pool.id, username, clientId, ...(await pool.issueTokens(username, { ...issue, clientId })) });
+        }
+      }
+      return out;
+    },
   };
 }
 

@@ -1,10 +1,17 @@
 /**
- * A request's way through the gateway, as API Gateway's phases: route → API key → throttle and quota → validate →
- * cache → integrate → gateway response. Each phase is a named function over the request's context; it adds what it
+ * A request's way through the gateway, as API Gateway's phases: route → authorize → API key → throttle and quota →
+ * validate → cache → integrate → gateway response. Authorization comes before the API key: with `api_key_source`
+ * AUTHORIZER the key is what the Lambda authorizer returns (developerguide `api-gateway-api-key-source.html`,
+ * `api-gateway-lambda-authorizer-output.html`), and a request without a token is refused 401 whether or not it
+ * carries a key. Each phase is a named function over the request's context; it adds what it
  * decided, and answers with a `GatewayError` when the request stops there (every such answer then goes through the
  * API's gateway responses). Hand-written because matching API Gateway's observable order and answers is the product.
  */
-import { buildProxyEvent, parseQuery } from '@portico/http';
+import { buildProxyEvent, parseQuery, type FullProxyEvent } from '@portico/http';
+import type { AuthorizerResult } from './auth/authorizer-result';
+import { authorizeCognito } from './auth/cognito-authorizer';
+import { authorizeIam } from './auth/iam-authorizer';
+import { methodArn as buildMethodArn } from './auth/policy';
 import {
   forbidden,
   GatewayError,
@@ -22,7 +29,7 @@ import { runMockIntegration } from './mock-integration';
 import type { HttpResult } from './proxy-result';
 import type { RequestContext } from './request-context';
 import { cacheKey } from './stage-cache';
-import type { StageRuntime } from './stage-runtime';
+import { INTEGRATION_TIMEOUT_MS, type StageRuntime } from './stage-runtime';
 
 const EMPTY_PARAMS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 const NO_QUERY = { single: EMPTY_PARAMS, multi: Object.freeze(Object.create(null) as Record<string, string[]>) };
@@ -34,7 +41,13 @@ const NO_QUERY = { single: EMPTY_PARAMS, multi: Object.freeze(Object.create(null
  * const result = await handleRequest(runtime, ctx); // { statusCode: 200, headers, body }
  */
 export async function handleRequest(rt: StageRuntime, ctx: RequestContext): Promise<HttpResult> {
-  const stopped = route(rt, ctx) ?? checkApiKey(rt, ctx) ?? throttle(rt, ctx) ?? validate(rt, ctx) ?? lookUpCache(rt, ctx);
+  const unrouted = route(rt, ctx);
+  if (unrouted) return gatewayResponse(rt, ctx, unrouted);
+  // Methods without authorization (most) stay synchronous up to the integration.
+  const authorizing = authorize(rt, ctx);
+  const denied = authorizing && (await authorizing);
+  if (denied) return gatewayResponse(rt, ctx, denied);
+  const stopped = checkApiKey(rt, ctx) ?? throttle(rt, ctx) ?? validate(rt, ctx) ?? lookUpCache(rt, ctx);
   if (stopped) return stopped instanceof GatewayError ? gatewayResponse(rt, ctx, stopped) : finish(ctx, stopped);
   const result = await integrate(rt, ctx);
   if (result instanceof GatewayError) return gatewayResponse(rt, ctx, result);
@@ -69,10 +82,104 @@ export function route(rt: StageRuntime, ctx: RequestContext): GatewayError | und
   return undefined;
 }
 
-/** API key: a key-required method needs the `x-api-key` header to name an enabled key bound to this stage. */
+/** The longest method ARN API Gateway hands an authorizer; longer → 414 (developerguide `api-gateway-lambda-authorizer-output.html`). */
+const MAX_METHOD_ARN_BYTES = 1600;
+
+/**
+ * Authorize: the method's `authorization` — a Lambda authorizer (TOKEN, REQUEST), a Cognito user pool authorizer or
+ * IAM (SigV4) — decides, before anything else looks at the request. Undefined (no promise) when the method is open.
+ */
+export function authorize(rt: StageRuntime, ctx: RequestContext): Promise<GatewayError | undefined> | undefined {
+  const method = ctx.route!.method;
+  if (method.authorization === 'NONE') return undefined;
+  const arn = buildMethodArn({
+    region: rt.stack.region,
+    accountId: rt.stack.accountId,
+    apiId: rt.api.id,
+    stage: rt.stage.name,
+    httpMethod: ctx.httpMethod,
+    path: ctx.path.slice(1),
+  });
+  if (Buffer.byteLength(arn) > MAX_METHOD_ARN_BYTES) return Promise.resolve(new GatewayError('DEFAULT_4XX', 'Request-URI Too Long', 414));
+  const note = (text: string) => {
+    ctx.note += text;
+  };
+  const header = (name: string) => headerValue(ctx.headers, name.toLowerCase());
+  const accept = (result: AuthorizerResult | GatewayError): GatewayError | undefined => {
+    if (result instanceof GatewayError) return result;
+    ctx.authorizer = result;
+    return result.denied;
+  };
+  if (method.authorization === 'AWS_IAM') {
+    return authorizeIam(
+      { method: ctx.httpMethod, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, rawHeaders: ctx.rawHeaders, body: ctx.body },
+      { region: rt.stack.region, now: rt.clock.now(), credentials: rt.credentials, methodArn: arn },
+    ).then((caller) => {
+      if (caller instanceof GatewayError) {
+        note(` (IAM: ${caller.errorType})`);
+        return caller;
+      }
+      ctx.identity = caller;
+      return undefined;
+    });
+  }
+  const authorizer = method.authorizer!;
+  if (authorizer.type === 'COGNITO_USER_POOLS') return authorizeCognito(authorizer, method, rt.userPools, header, note).then(accept);
+  return rt.lambdaAuthorizers
+    .get(authorizer.id)!
+    .authorize({
+      methodArn: arn,
+      requestId: ctx.requestId,
+      header,
+      source: (source) => identitySource(rt, ctx, source),
+      requestEvent: () => requestAuthorizerEvent(rt, ctx),
+      timeoutMs: Math.min(INTEGRATION_TIMEOUT_MS, rt.integrationTimeoutCapMs),
+      note,
+    })
+    .then(accept);
+}
+
+/** A REQUEST authorizer's identity source: a header, a query parameter, a stage variable or a `$context` variable. */
+function identitySource(rt: StageRuntime, ctx: RequestContext, source: string): string | undefined {
+  if (source.startsWith('method.request.header.')) return headerValue(ctx.headers, source.slice('method.request.header.'.length).toLowerCase());
+  if (source.startsWith('method.request.querystring.')) {
+    const name = source.slice('method.request.querystring.'.length);
+    const single = ctx.query?.single;
+    return single && Object.hasOwn(single, name) ? single[name] : undefined;
+  }
+  if (source.startsWith('stageVariables.')) {
+    const name = source.slice('stageVariables.'.length);
+    return Object.hasOwn(rt.stage.variables, name) ? rt.stage.variables[name] : undefined;
+  }
+  const vars = contextVariables(rt, ctx);
+  const name = source.slice('context.'.length);
+  return Object.hasOwn(vars, name) ? vars[name] : undefined;
+}
+
+/** A REQUEST authorizer's event (without `type` and `methodArn`): the proxy event's request fields, no body. */
+function requestAuthorizerEvent(rt: StageRuntime, ctx: RequestContext): Record<string, unknown> {
+  const event = proxyEvent(rt, ctx, newTraceId(ctx.epoch));
+  return {
+    resource: event.resource,
+    path: event.path,
+    httpMethod: event.httpMethod,
+    headers: event.headers,
+    multiValueHeaders: event.multiValueHeaders,
+    queryStringParameters: event.queryStringParameters,
+    multiValueQueryStringParameters: event.multiValueQueryStringParameters,
+    pathParameters: event.pathParameters,
+    stageVariables: event.stageVariables,
+    requestContext: event.requestContext,
+  };
+}
+
+/**
+ * API key: a key-required method needs an enabled key bound to this stage — from the `x-api-key` header, or with
+ * `api_key_source` AUTHORIZER the `usageIdentifierKey` the Lambda authorizer returned.
+ */
 export function checkApiKey(rt: StageRuntime, ctx: RequestContext): GatewayError | undefined {
   if (!ctx.route!.method.apiKeyRequired) return undefined;
-  const sent = headerValue(ctx.headers, 'x-api-key');
+  const sent = rt.api.apiKeySource === 'AUTHORIZER' ? ctx.authorizer?.usageIdentifierKey : headerValue(ctx.headers, 'x-api-key');
   ctx.binding = sent === undefined ? undefined : rt.bindings.get(sent);
   return ctx.binding ? undefined : forbidden();
 }
@@ -137,16 +244,16 @@ export function lookUpCache(rt: StageRuntime, ctx: RequestContext): GatewayError
   }
   const hit = authorizedInvalidation ? undefined : rt.cache.get(ctx.cacheKey);
   if (hit) {
-    ctx.note = ' (cache hit)';
+    ctx.note += ' (cache hit)';
     return hit;
   }
-  ctx.note = authorizedInvalidation ? ' (cache invalidated)' : ' (cache miss)';
+  ctx.note += authorizedInvalidation ? ' (cache invalidated)' : ' (cache miss)';
   return undefined;
 }
 
 /** Integrate: the MOCK integration's templates, or the Lambda proxy integration within the integration timeout. */
 export async function integrate(rt: StageRuntime, ctx: RequestContext): Promise<HttpResult | GatewayError> {
-  const { resource, method } = ctx.route!;
+  const { method } = ctx.route!;
   const integration = method.integration;
   if (!integration) return new GatewayError('API_CONFIGURATION_ERROR', 'Internal server error', 500);
   if (integration.type === 'MOCK') {
@@ -158,7 +265,30 @@ export async function integrate(rt: StageRuntime, ctx: RequestContext): Promise<
   }
   const plan = ctx.plan!;
   ctx.traceId = newTraceId(ctx.epoch);
-  const event = buildProxyEvent({
+  const event = proxyEvent(rt, ctx, ctx.traceId);
+  if (ctx.authorizer) event.requestContext.authorizer = ctx.authorizer.event;
+  if (ctx.identity) Object.assign(event.requestContext.identity, ctx.identity);
+  const outcome = await invokeWithTimeout(plan.pool!, event, ctx.requestId, plan.timeoutMs);
+  if (outcome === 'gateway-timeout') {
+    ctx.note += ' (integration timeout)';
+    return integrationTimeout();
+  }
+  if (outcome.coldStartMs !== undefined) ctx.note += ` (cold start ${Math.round(outcome.coldStartMs)}ms)`;
+  const checked = interpret(outcome.outcome, headerValue(ctx.headers, 'accept'), rt.api.binaryMediaTypes);
+  if (!checked.ok) {
+    ctx.note += ` (${checked.reason})`;
+    return checked.error ?? lambdaFailure();
+  }
+  return checked.result;
+}
+
+/**
+ * The proxy event for this request, from `@portico/http`'s builder. The builder takes no authorizer or caller, so the
+ * integration sets `requestContext.authorizer` and the identity's IAM fields on the object it returns.
+ */
+function proxyEvent(rt: StageRuntime, ctx: RequestContext, traceId: string): FullProxyEvent {
+  const { resource } = ctx.route!;
+  return buildProxyEvent({
     httpMethod: ctx.httpMethod,
     path: ctx.path,
     requestPath: ctx.rawPath === `/${rt.stage.name}` ? `${ctx.rawPath}/` : ctx.rawPath,
@@ -174,7 +304,7 @@ export async function integrate(rt: StageRuntime, ctx: RequestContext): Promise<
     sourceIp: ctx.sourceIp,
     forwardedPort: String(ctx.localPort),
     forwardedProto: 'http',
-    traceId: ctx.traceId,
+    traceId,
     stageVariables: rt.stage.variables,
     accountId: rt.stack.accountId,
     apiId: rt.api.id,
@@ -185,18 +315,6 @@ export async function integrate(rt: StageRuntime, ctx: RequestContext): Promise<
     requestTimeEpoch: ctx.epoch,
     apiKey: ctx.binding ? { value: ctx.binding.key.value, id: ctx.binding.key.id } : undefined,
   });
-  const outcome = await invokeWithTimeout(plan.pool!, event, ctx.requestId, plan.timeoutMs);
-  if (outcome === 'gateway-timeout') {
-    ctx.note += ' (integration timeout)';
-    return integrationTimeout();
-  }
-  if (outcome.coldStartMs !== undefined) ctx.note += ` (cold start ${Math.round(outcome.coldStartMs)}ms)`;
-  const checked = interpret(outcome.outcome, headerValue(ctx.headers, 'accept'), rt.api.binaryMediaTypes);
-  if (!checked.ok) {
-    ctx.note += ` (${checked.reason})`;
-    return checked.error ?? lambdaFailure();
-  }
-  return checked.result;
 }
 
 /** Cache, on the way out: a 2xx answer of a cached method is kept for its TTL. */
@@ -253,6 +371,8 @@ function contextVariables(rt: StageRuntime, ctx: RequestContext): Record<string,
     vars['identity.apiKey'] = ctx.binding.key.value;
     vars['identity.apiKeyId'] = ctx.binding.key.id;
   }
+  if (ctx.authorizer) Object.assign(vars, ctx.authorizer.vars);
+  if (ctx.identity) for (const [key, value] of Object.entries(ctx.identity)) vars[`identity.${key}`] = value;
   if (ctx.validationErrorString !== undefined) vars['error.validationErrorString'] = ctx.validationErrorString;
   return vars;
 }

@@ -4,6 +4,7 @@
  * phases left.
  */
 import type { ValueMaps } from '@portico/http';
+import type { AuthorizerResult, CallerIdentity } from './auth/authorizer-result';
 import type { ResourceMethod } from './resource-router';
 import type { KeyBinding, MethodPlan } from './stage-runtime';
 
@@ -37,6 +38,10 @@ export interface RequestContext {
   pathParameters: Record<string, string>;
   plan?: MethodPlan;
   query?: ValueMaps;
+  /** What the method's authorizer decided (Lambda or Cognito). */
+  authorizer?: AuthorizerResult;
+  /** The verified SigV4 caller of an AWS_IAM method. */
+  identity?: CallerIdentity;
   binding?: KeyBinding;
   validationErrorString?: string;
   cacheKey?: string;

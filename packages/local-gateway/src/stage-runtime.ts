@@ -5,7 +5,11 @@
  */
 import type { Writable } from 'node:stream';
 import type { Router } from '@portico/http';
+import { defaultCredentials } from './auth/iam-authorizer';
+import { LambdaAuthorizer } from './auth/lambda-authorizer';
+import type { LocalCredentials } from './auth/sigv4';
 import type { Clock } from './clock';
+import { LocalUserPool, type LocalUser } from './cognito/local-user-pool';
 import { FunctionPool } from './lambda-pool';
 import { createRequestValidator, type ValidationInput } from './request-validation';
 import { routeApi, type ResourceMethod } from './resource-router';
@@ -56,6 +60,12 @@ export interface StageRuntimeOptions {
   integrationTimeoutMs?: number;
   concurrency?: number;
   functionOutput?: { stdout: Writable; stderr: Writable };
+  /** Users of the stack's local Cognito user pools. */
+  users?: readonly LocalUser[];
+  /** Where the local user pools keep their signing keys (tokens then survive a restart). */
+  keysDir?: string;
+  /** Credentials AWS_IAM methods accept; one stable pair for `portico-local` when left out. */
+  credentials?: readonly LocalCredentials[];
 }
 
 export interface StageRuntime {
@@ -74,6 +84,16 @@ export interface StageRuntime {
   readonly stageVariableContext: Record<string, string>;
   readonly defaultDomain: string;
   readonly deploymentId: string;
+  /** Lambda authorizers by authorizer id, each with its result cache. */
+  readonly lambdaAuthorizers: Map<string, LambdaAuthorizer>;
+  /** The stack's Cognito user pools, served locally, by pool id. */
+  readonly userPools: Map<string, LocalUserPool>;
+  /** Credentials AWS_IAM methods accept, by access key id. */
+  readonly credentials: Map<string, LocalCredentials>;
+  /** Whether any method of the API is AWS_IAM (the credentials are then worth printing). */
+  readonly usesIam: boolean;
+  /** The `integrationTimeoutMs` option: caps how long the gateway waits for any function (tests). */
+  readonly integrationTimeoutCapMs: number;
   planOf(resource: ResourceDef, method: MethodDef): MethodPlan;
 }
 
@@ -95,22 +115,39 @@ export function createStageRuntime(stack: Stack, options: StageRuntimeOptions): 
   }
   const router = routeApi(api);
   const pools = new Map<string, FunctionPool>();
+  const poolOf = (name: string): FunctionPool => {
+    let pool = pools.get(name);
+    if (!pool) {
+      pool = new FunctionPool(stack.functions.get(name)!, {
+        region: stack.region,
+        envOverrides: options.env,
+        codeOverride: options.functions?.[name],
+        concurrency: options.concurrency,
+        output: options.functionOutput,
+      });
+      pools.set(name, pool);
+    }
+    return pool;
+  };
+  let usesIam = false;
   for (const resource of api.resources.values()) {
     for (const method of resource.methods.values()) {
+      if (method.authorization === 'AWS_IAM') usesIam = true;
       const name = method.integration?.functionName;
-      if (!name || pools.has(name)) continue;
-      pools.set(
-        name,
-        new FunctionPool(stack.functions.get(name)!, {
-          region: stack.region,
-          envOverrides: options.env,
-          codeOverride: options.functions?.[name],
-          concurrency: options.concurrency,
-          output: options.functionOutput,
-        }),
-      );
+      if (name) poolOf(name);
     }
   }
+  // An authorizer function runs in execution environments of its own, as any other function does.
+  const lambdaAuthorizers = new Map<string, LambdaAuthorizer>();
+  for (const authorizer of api.authorizers.values()) {
+    if (authorizer.functionName) lambdaAuthorizers.set(authorizer.id, new LambdaAuthorizer(authorizer, poolOf(authorizer.functionName), clock));
+  }
+  const userPools = new Map<string, LocalUserPool>();
+  for (const pool of stack.userPools.values()) {
+    userPools.set(pool.id, LocalUserPool.create(pool, { region: stack.region, clock, users: options.users, keysDir: options.keysDir }));
+  }
+  const credentials = new Map<string, LocalCredentials>();
+  for (const c of options.credentials ?? [defaultCredentials(api.id, stack.accountId)]) credentials.set(c.accessKeyId, c);
 
   const bindings = bindKeys(stack, api, stage, clock);
   const apiKeys = [...bindings.values()].map(({ key }) => ({ name: key.name, id: key.id, value: key.value, generated: key.generated }));
@@ -163,6 +200,11 @@ export function createStageRuntime(stack: Stack, options: StageRuntimeOptions): 
     stageVariableContext,
     defaultDomain: `${api.id}.execute-api.${stack.region}.amazonaws.com`,
     deploymentId: api.id.slice(0, 6),
+    lambdaAuthorizers,
+    userPools,
+    credentials,
+    usesIam,
+    integrationTimeoutCapMs: options.integrationTimeoutMs ?? Number.POSITIVE_INFINITY,
     planOf,
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Reads a synthesized Terraform JSON stack (what `cdktf synth` writes to `cdk.tf.json`, or hand-written Terraform
  * JSON) into the REST API model the gateway serves. One reader per concept lives in `stack/`, as infra has one
- * construct per concept: functions, the REST API (resources, models, validators, gateway responses), routes (methods
- * and integrations), stages (and method settings), usage plans (and API keys), tables.
+ * construct per concept: functions, the REST API (resources, models, validators, gateway responses), Cognito user
+ * pools, authorizers, routes (methods and integrations), stages (and method settings), usage plans (and API keys), tables.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
+import { readAuthorizers } from './stack/authorizers';
+import { readUserPools } from './stack/cognito';
 import { readFunctions } from './stack/functions';
 import { DEFAULT_ACCOUNT_ID, type Stack } from './stack/model';
 import { createStackReader, findRegion, type Json } from './stack/resolver';
@@ -36,7 +38,7 @@ export function loadStackFile(file: string): Stack {
 
 /**
  * Turns synthesized Terraform JSON into the REST API model. Throws `UnsupportedStackError` for what the local gateway
- * cannot emulate (authorizers, non-proxy AWS integrations, HTTP integrations, OpenAPI `body` APIs).
+ * cannot emulate (non-proxy AWS integrations, HTTP integrations, OpenAPI `body` APIs, authorizers whose function or user pool is not in the stack).
  *
  * @example
  * const stack = loadStack(JSON.parse(readFileSync('cdk.tf.json', 'utf8')), { dir: 'infra/cdktf.out/stacks/users-api-dev' });
@@ -47,12 +49,14 @@ export function loadStack(json: Json, options: LoadStackOptions = {}): Stack {
   const region = findRegion(json);
   const accountId = DEFAULT_ACCOUNT_ID;
   const reader = createStackReader(json, dir, region, accountId);
-  // Order matters only for refusals: the REST API reader refuses authorizers before anything else is read.
+  // Authorizers before routes: a method names its authorizer, which names a function or user pools.
   const apis = readRestApis(reader);
   const functions = readFunctions(reader);
+  const userPools = readUserPools(reader);
+  readAuthorizers(reader, apis, functions, userPools);
   readRoutes(reader, apis, functions);
   readStages(reader, apis);
   const { apiKeys, usagePlans } = readUsagePlans(reader);
   const tables = readTables(reader);
-  return { dir, region, accountId, apis: [...apis.byId.values()], functions, apiKeys, usagePlans, tables };
+  return { dir, region, accountId, apis: [...apis.byId.values()], functions, apiKeys, usagePlans, tables, userPools };
 }

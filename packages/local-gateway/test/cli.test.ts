@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
+import { AUTH_FUNCTIONS, writeAuthStack } from './fixtures/auth-stack';
 import { FUNCTION_OVERRIDES, writeTestStack } from './fixtures/test-stack';
 
 const DIST = join(__dirname, '..', 'dist', 'cli.js');
@@ -116,6 +117,32 @@ describe('portico-gateway CLI', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('serves a stack with authorizers: each pool\'s issuer, JWKS and sign-in URL, a token per --users user, the IAM credentials', async () => {
+    // Arrange
+    const { dir, file } = writeAuthStack();
+    const users = join(dir, 'users.json');
+    writeFileSync(users, JSON.stringify([{ username: 'alice', password: 'pw', email: 'alice@example.com', groups: ['admins'], pool: 'portico-users' }]));
+    const overrides = Object.entries(AUTH_FUNCTIONS).flatMap(([name, path]) => ['--function', `${name}=${path}`]);
+    const cli = run(['--stack', file, '--stage', 'test', '--port', '0', '--no-watch', '--users', users, '--tokens', ...overrides]);
+    try {
+      const url = await servedUrl(cli);
+      while (!/access token: /.test(cli.output())) await new Promise((r) => setTimeout(r, 10));
+      const idToken = /ID token: +(\S+)/.exec(cli.output())![1]!;
+      // Act
+      const withToken = await fetch(`${url}/cognito`, { headers: { Authorization: idToken } });
+      const withoutToken = await fetch(`${url}/cognito`);
+      // Assert
+      expect(cli.output()).toMatch(/user pool portico-users \(eu-west-1_[A-Za-z0-9]{9}\): issuer https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_/);
+      expect(cli.output()).toMatch(/JWKS http:\/\/127\.0\.0\.1:\d+\/eu-west-1_[A-Za-z0-9]{9}\/\.well-known\/jwks\.json; sign in: POST http:\/\/127\.0\.0\.1:\d+ /);
+      expect(cli.output()).toMatch(/IAM credentials for arn:aws:iam::123456789012:user\/portico-local: AWS_ACCESS_KEY_ID=AKIA[A-Z0-9]{16} /);
+      expect(withToken.status).toBe(200);
+      expect(withoutToken.status).toBe(401);
+    } finally {
+      cli.child.kill('SIGINT');
+    }
+    expect(await cli.exited).toBe(0);
+  });
+
   it('serves a hand-written Terraform JSON stack, not only cdktf output', async () => {
     // Arrange
     const cli = run(['--stack', writeHandWrittenStack(), '--stage', 'v1', '--port', '0', '--no-watch']);
@@ -136,14 +163,22 @@ describe('portico-gateway CLI', () => {
 
   it.each([
     [
-      'a Cognito authorizer on a method',
+      'a Cognito-authorized method without an authorizer',
       (json: any) => (json.resource.aws_api_gateway_method.echo_id_get.authorization = 'COGNITO_USER_POOLS'),
-      'aws_api_gateway_method.echo_id_get: authorization "COGNITO_USER_POOLS" is not emulated',
+      'aws_api_gateway_method.echo_id_get: authorization "COGNITO_USER_POOLS" needs an authorizer_id',
     ],
     [
-      'a Lambda authorizer',
-      (json: any) => (json.resource.aws_api_gateway_authorizer = { token: { name: 'token', rest_api_id: 'x', type: 'TOKEN' } }),
-      'aws_api_gateway_authorizer.token: authorizers are not emulated',
+      'a Lambda authorizer whose function is not in the stack',
+      (json: any) =>
+        (json.resource.aws_api_gateway_authorizer = {
+          token: {
+            name: 'token',
+            rest_api_id: '${aws_api_gateway_rest_api.api_restapi_A1B2.id}',
+            type: 'TOKEN',
+            authorizer_uri: 'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:1:function:gone/invocations',
+          },
+        }),
+      'aws_api_gateway_authorizer.token: authorizer_uri targets function "gone", which is not in the stack',
     ],
     [
       'an HTTP proxy integration',

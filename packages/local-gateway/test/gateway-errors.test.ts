@@ -78,7 +78,7 @@ describe('gateway errors over HTTP', () => {
     expect(res.json()).toEqual({ message: 'Missing required request parameters: [mode]' });
   });
 
-  it('renders BAD_REQUEST_BODY through its configured template and status', async () => {
+  it('renders BAD_REQUEST_BODY through its configured template and status, by simple substitution (not VTL)', async () => {
     const res = await request(`${h.url}/validated?mode=x`, {
       method: 'POST',
       body: JSON.stringify({ email: 'a@b.c', extra: 1 }),
@@ -88,20 +88,24 @@ describe('gateway errors over HTTP', () => {
     const body = res.json();
     expect(body.message).toBe('Invalid request body');
     expect(body.type).toBe('BAD_REQUEST_BODY');
-    expect(body.details).toContain('object has missing required properties (["name"])');
-    expect(body.details).toContain('["extra"]');
+    expect(body.color).toBe('blue');
+    // A gateway response template "isn't processed by the VTL engine": $util stays as written.
+    expect(body.util).toBe("$util.escapeJavaScript('x')");
+    const details = res.headers.get('x-validation-error')!;
+    expect(details).toContain('object has missing required properties (["name"])');
+    expect(details).toContain('["extra"]');
     // The specific response has no headers of its own; DEFAULT_4XX does not leak into a configured type.
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('keeps a BAD_REQUEST_BODY body valid JSON when the validation error quotes an apostrophe', async () => {
+  it("passes the validation error's apostrophes through a header mapping as they are", async () => {
     // Arrange: a property name with an apostrophe ends up in the validation message
     const body = JSON.stringify({ name: 'Ann', "it's": 1 });
     // Act
     const res = await request(`${h.url}/validated?mode=x`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     // Assert
     expect(res.status).toBe(422);
-    expect(res.json().details).toBe('[object instance has properties which are not allowed by the schema: ["it\'s"]]');
+    expect(res.headers.get('x-validation-error')).toBe('[object instance has properties which are not allowed by the schema: ["it\'s"]]');
   });
 
   it('rejects unparseable JSON as an invalid body and passes a valid one to the function', async () => {

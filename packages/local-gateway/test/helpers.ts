@@ -14,16 +14,24 @@ export interface Harness {
 
 /** Starts the gateway on the test stack, on a free loopback port, with a manual clock and captured logs. */
 export async function startTestGateway(options: Partial<GatewayOptions> = {}, mutate?: Parameters<typeof writeTestStack>[0]): Promise<Harness> {
-  const { file, dir } = writeTestStack(mutate);
+  return startGatewayOn(writeTestStack(mutate), FUNCTION_OVERRIDES, options);
+}
+
+/** Serves a stack written to a temp directory (removed on close), with a manual clock and captured logs and output. */
+export async function startGatewayOn(
+  stack: { file: string; dir: string },
+  functions: Record<string, string>,
+  options: Partial<GatewayOptions> = {},
+): Promise<Harness> {
   const clock = createManualClock();
   const logs: string[] = [];
   const functionOutput: string[] = [];
   const sink = new PassThrough();
   sink.on('data', (chunk: Buffer) => functionOutput.push(chunk.toString()));
-  const gateway = createGateway(loadStackFile(file), {
+  const gateway = createGateway(loadStackFile(stack.file), {
     stage: 'test',
     clock,
-    functions: FUNCTION_OVERRIDES,
+    functions,
     log: (line) => logs.push(line),
     functionOutput: { stdout: sink, stderr: sink },
     watch: false,
@@ -38,7 +46,7 @@ export async function startTestGateway(options: Partial<GatewayOptions> = {}, mu
     functionOutput,
     close: async () => {
       await gateway.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(stack.dir, { recursive: true, force: true });
     },
   };
 }

@@ -48,14 +48,44 @@ describe('loading a Terraform JSON stack', () => {
 
   it.each([
     [
-      'an authorizer',
-      (j: Json) => (j.resource.aws_api_gateway_authorizer = { jwt: { name: 'jwt', rest_api_id: 'x' } }),
-      /aws_api_gateway_authorizer\.jwt: authorizers are not emulated/,
+      'an authorizer whose function is not in the stack',
+      (j: Json) =>
+        (j.resource.aws_api_gateway_authorizer = {
+          jwt: { name: 'jwt', rest_api_id: '${aws_api_gateway_rest_api.api_restapi_A1B2.id}', authorizer_uri: 'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:1:function:elsewhere/invocations' },
+        }),
+      /aws_api_gateway_authorizer\.jwt: authorizer_uri targets function "elsewhere", which is not in the stack/,
     ],
     [
-      'a method with IAM authorization',
-      (j: Json) => (j.resource.aws_api_gateway_method.echo_id_get.authorization = 'AWS_IAM'),
-      /aws_api_gateway_method\.echo_id_get: authorization "AWS_IAM" is not emulated/,
+      'a path parameter as identity source',
+      (j: Json) =>
+        (j.resource.aws_api_gateway_authorizer = {
+          req: {
+            name: 'req',
+            type: 'REQUEST',
+            rest_api_id: '${aws_api_gateway_rest_api.api_restapi_A1B2.id}',
+            identity_source: 'method.request.path.id',
+            authorizer_uri: '${aws_lambda_function.echo_fn.invoke_arn}',
+          },
+        }),
+      /aws_api_gateway_authorizer\.req: identity source "method.request.path.id": path parameters cannot be identity sources/,
+    ],
+    [
+      'a Cognito authorizer for a user pool outside the stack',
+      (j: Json) =>
+        (j.resource.aws_api_gateway_authorizer = {
+          cognito: {
+            name: 'cognito',
+            type: 'COGNITO_USER_POOLS',
+            rest_api_id: '${aws_api_gateway_rest_api.api_restapi_A1B2.id}',
+            provider_arns: ['arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Elsewhere'],
+          },
+        }),
+      /aws_api_gateway_authorizer\.cognito: provider ARN .* names no aws_cognito_user_pool in the stack/,
+    ],
+    [
+      'a CUSTOM method without an authorizer',
+      (j: Json) => (j.resource.aws_api_gateway_method.echo_id_get.authorization = 'CUSTOM'),
+      /aws_api_gateway_method\.echo_id_get: authorization "CUSTOM" needs an authorizer_id/,
     ],
     [
       'an HTTP integration',
@@ -71,11 +101,6 @@ describe('loading a Terraform JSON stack', () => {
       'an OpenAPI body',
       (j: Json) => (j.resource.aws_api_gateway_rest_api.api_restapi_A1B2.body = '{}'),
       /api_restapi_A1B2: APIs defined by an OpenAPI "body"/,
-    ],
-    [
-      'an API key source of AUTHORIZER',
-      (j: Json) => (j.resource.aws_api_gateway_rest_api.api_restapi_A1B2.api_key_source = 'AUTHORIZER'),
-      /api_restapi_A1B2: api_key_source "AUTHORIZER" needs an authorizer/,
     ],
     [
       'a resource with count',

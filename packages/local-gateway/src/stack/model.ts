@@ -59,10 +59,18 @@ export interface ModelDef {
   schema: unknown;
 }
 
+/** `authorization` of a method: who may call it. */
+export type AuthorizationType = 'NONE' | 'CUSTOM' | 'COGNITO_USER_POOLS' | 'AWS_IAM';
+
 export interface MethodDef {
   address: string;
   httpMethod: string;
   apiKeyRequired: boolean;
+  authorization: AuthorizationType;
+  /** The authorizer of a CUSTOM or COGNITO_USER_POOLS method. */
+  authorizer?: AuthorizerDef;
+  /** `authorization_scopes`: an access token must carry one of them (COGNITO_USER_POOLS only). */
+  authorizationScopes: string[];
   /** `method.request.querystring.q` → required? */
   requestParameters: Record<string, boolean>;
   validator?: RequestValidatorDef;
@@ -108,10 +116,59 @@ export interface StageDef {
   methodSettings: Map<string, MethodSettingDef>;
 }
 
+/**
+ * `aws_api_gateway_authorizer`. An identity source is kept as written (`method.request.header.Authorization`,
+ * `method.request.querystring.q`, `stageVariables.x`, `context.x`).
+ */
+export interface AuthorizerDef {
+  address: string;
+  id: string;
+  name: string;
+  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
+  identitySources: string[];
+  /** `identity_validation_expression` (TOKEN only), a Java regular expression the whole token must match. */
+  validationExpression?: string;
+  /** `authorizer_result_ttl_in_seconds` (default 300; 0 turns the cache off). */
+  ttlSeconds: number;
+  /** The Lambda function `authorizer_uri` invokes (TOKEN, REQUEST). */
+  functionName?: string;
+  /** The user pools `provider_arns` name (COGNITO_USER_POOLS), by pool id. */
+  userPoolIds: string[];
+}
+
+/** An app client of a user pool (`aws_cognito_user_pool_client`). */
+export interface UserPoolClientDef {
+  address: string;
+  id: string;
+  name: string;
+  /** OAuth scopes the client may ask for: `openid`, `email`, `<resource server>/<scope>`… */
+  allowedOAuthScopes: string[];
+  explicitAuthFlows: string[];
+  /** Minutes, as Terraform's default token_validity_units give them (60 for ID and access tokens). */
+  idTokenValidityMinutes: number;
+  accessTokenValidityMinutes: number;
+}
+
+/** `aws_cognito_user_pool` with its clients, resource servers and groups. */
+export interface UserPoolDef {
+  address: string;
+  /** `eu-west-1_AbCd12345` */
+  id: string;
+  name: string;
+  arn: string;
+  clients: Map<string, UserPoolClientDef>;
+  /** `identifier/scope` of every custom scope its resource servers declare. */
+  customScopes: string[];
+  groups: Array<{ name: string; precedence?: number }>;
+}
+
 export interface RestApiDef {
   address: string;
   id: string;
   name: string;
+  /** `api_key_source`: `HEADER` (x-api-key) or `AUTHORIZER` (a Lambda authorizer's `usageIdentifierKey`). */
+  apiKeySource: 'HEADER' | 'AUTHORIZER';
+  authorizers: Map<string, AuthorizerDef>;
   rootResourceId: string;
   binaryMediaTypes: string[];
   resources: Map<string, ResourceDef>;
@@ -171,6 +228,8 @@ export interface Stack {
   apiKeys: Map<string, ApiKeyDef>;
   usagePlans: UsagePlanDef[];
   tables: TableDef[];
+  /** Cognito user pools by id. */
+  userPools: Map<string, UserPoolDef>;
 }
 
 export interface LoadStackOptions {

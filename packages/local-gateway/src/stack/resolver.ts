@@ -207,6 +207,24 @@ export class Resolver {
         this.generated.set(address, value);
         return value;
       }
+      case 'aws_cognito_user_pool.id':
+        // Pool ids are the region, an underscore and nine letters and digits of both cases: `eu-west-1_AbCd12345`.
+        return `${this.region}_${digest(address, 9, MIXED_CASE)}`;
+      case 'aws_cognito_user_pool.arn':
+        return `arn:aws:cognito-idp:${this.region}:${this.accountId}:userpool/${this.attribute(address, 'id', depth + 1)}`;
+      case 'aws_cognito_user_pool.endpoint':
+        return `cognito-idp.${this.region}.amazonaws.com/${this.attribute(address, 'id', depth + 1)}`;
+      case 'aws_cognito_user_pool_client.id':
+        // App client ids: 26 lowercase letters and digits.
+        return digest(address, 26);
+      case 'aws_cognito_user_pool_client.client_secret':
+        return digest(`secret:${address}`, 51);
+      case 'aws_cognito_resource_server.scope_identifiers': {
+        const identifier = literal('identifier');
+        return blockList(this.resolve(config.scope, depth + 1)).map((s) => `${identifier}/${String(s.scope_name)}`) as unknown as string;
+      }
+      case 'aws_api_gateway_authorizer.id':
+        return hash(6);
       case 'aws_api_gateway_stage.invoke_url':
         return `https://${String(this.resolve(config.rest_api_id, depth + 1))}.execute-api.${this.region}.amazonaws.com/${literal('stage_name')}`;
       default:
@@ -241,9 +259,11 @@ export class Resolver {
   }
 }
 
-export function digest(input: string, length: number): string {
-  // Lowercase alphanumerics, like the ids API Gateway hands out.
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const LOWER_CASE = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const MIXED_CASE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Stable made-up id characters from `input`: lowercase alphanumerics by default, like API Gateway's ids. */
+export function digest(input: string, length: number, alphabet = LOWER_CASE): string {
   const bytes = createHash('sha512').update(input).digest();
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[bytes[i]! % alphabet.length];

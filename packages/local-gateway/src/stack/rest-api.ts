@@ -23,17 +23,15 @@ export interface RestApis {
  */
 export function readRestApis(reader: StackReader): RestApis {
   const { resolver, str, id } = reader;
-  for (const { address } of reader.all('aws_api_gateway_authorizer')) {
-    throw new UnsupportedStackError(address, 'authorizers are not emulated by the local gateway; use authorization "NONE"');
-  }
 
   const byId = new Map<string, RestApiDef>();
   for (const { address, config } of reader.all('aws_api_gateway_rest_api')) {
     if (config.body !== undefined) {
       throw new UnsupportedStackError(address, 'APIs defined by an OpenAPI "body" are not emulated; declare resources and methods');
     }
-    if (config.api_key_source !== undefined && resolver.resolve(config.api_key_source) !== 'HEADER') {
-      throw new UnsupportedStackError(address, 'api_key_source "AUTHORIZER" needs an authorizer, which is not emulated');
+    const apiKeySource = config.api_key_source === undefined ? 'HEADER' : str(address, config, 'api_key_source');
+    if (apiKeySource !== 'HEADER' && apiKeySource !== 'AUTHORIZER') {
+      throw new UnsupportedStackError(address, `api_key_source "${apiKeySource}" is neither HEADER nor AUTHORIZER`);
     }
     const apiId = id(address);
     const rootResourceId = resolver.attribute(address, 'root_resource_id');
@@ -41,6 +39,8 @@ export function readRestApis(reader: StackReader): RestApis {
       address,
       id: apiId,
       name: str(address, config, 'name', apiId),
+      apiKeySource,
+      authorizers: new Map(),
       rootResourceId,
       binaryMediaTypes: ((resolver.resolve(config.binary_media_types) as string[] | undefined) ?? []).map(String),
       resources: new Map([[rootResourceId, { id: rootResourceId, path: '/', pathPart: '', methods: new Map() }]]),

@@ -4,9 +4,11 @@
  * refused, naming the resource.
  */
 import { UnsupportedStackError } from '../errors';
-import type { IntegrationResponseDef, LambdaFunctionDef } from './model';
+import type { AuthorizationType, AuthorizerDef, IntegrationResponseDef, LambdaFunctionDef } from './model';
 import type { RestApis } from './rest-api';
 import { stringMap, type Json, type StackReader } from './resolver';
+
+const AUTHORIZATION_TYPES = new Set<AuthorizationType>(['NONE', 'CUSTOM', 'COGNITO_USER_POOLS', 'AWS_IAM']);
 
 /**
  * Attaches methods, integrations and responses to the APIs' resources.
@@ -18,12 +20,22 @@ import { stringMap, type Json, type StackReader } from './resolver';
 export function readRoutes(reader: StackReader, apis: RestApis, functions: Map<string, LambdaFunctionDef>): void {
   const { resolver, str } = reader;
   for (const { address, config } of reader.all('aws_api_gateway_method')) {
-    const { resource } = apis.resourceOf(address, config);
+    const { api, resource } = apis.resourceOf(address, config);
     const httpMethod = str(address, config, 'http_method').toUpperCase();
-    const authorization = str(address, config, 'authorization', 'NONE');
-    if (authorization !== 'NONE') {
-      throw new UnsupportedStackError(address, `authorization "${authorization}" is not emulated by the local gateway; only "NONE" is`);
+    const authorization = str(address, config, 'authorization', 'NONE').toUpperCase() as AuthorizationType;
+    if (!AUTHORIZATION_TYPES.has(authorization)) {
+      throw new UnsupportedStackError(address, `authorization "${authorization}" is not one of ${[...AUTHORIZATION_TYPES].join(', ')}`);
     }
+    let authorizer: AuthorizerDef | undefined;
+    if (authorization === 'CUSTOM' || authorization === 'COGNITO_USER_POOLS') {
+      const authorizerId = config.authorizer_id === undefined ? undefined : str(address, config, 'authorizer_id');
+      authorizer = authorizerId === undefined ? undefined : api.authorizers.get(authorizerId);
+      if (!authorizer) throw new UnsupportedStackError(address, `authorization "${authorization}" needs an authorizer_id naming an aws_api_gateway_authorizer of ${api.address}`);
+      if ((authorization === 'COGNITO_USER_POOLS') !== (authorizer.type === 'COGNITO_USER_POOLS')) {
+        throw new UnsupportedStackError(address, `authorization "${authorization}" does not fit ${authorizer.address}, a ${authorizer.type} authorizer`);
+      }
+    }
+    const scopes = resolver.resolve(config.authorization_scopes);
     const validatorId = config.request_validator_id === undefined ? undefined : str(address, config, 'request_validator_id');
     const validator = validatorId === undefined ? undefined : apis.validators.get(validatorId);
     if (validatorId !== undefined && !validator) {
@@ -34,6 +46,10 @@ export function readRoutes(reader: StackReader, apis: RestApis, functions: Map<s
       address,
       httpMethod,
       apiKeyRequired: resolver.resolve(config.api_key_required) === true,
+      authorization,
+      authorizer,
+      // Scopes only mean something to a Cognito authorizer; API Gateway ignores them on other methods.
+      authorizationScopes: authorization === 'COGNITO_USER_POOLS' && Array.isArray(scopes) ? scopes.map(String) : [],
       requestParameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === true])),
       validator,
       requestModels: stringMap(resolver.resolve(config.request_models)),

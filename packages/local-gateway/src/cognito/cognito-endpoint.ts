@@ -1,0 +1,136 @@
+/**
+ * The local Cognito endpoint, one for every pool of the stack as `cognito-idp.{region}.amazonaws.com` is one per
+ * region: `GET /<poolId>/.well-known/jwks.json` and `/.well-known/openid-configuration`, and Cognito's JSON API for
+ * sign-in (`POST /`, `X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth`, `USER_PASSWORD_AUTH` and
+ * `REFRESH_TOKEN_AUTH`), so the AWS SDK or Amplify pointed at it (`endpoint: http://127.0.0.1:<port>`) signs in.
+ * Errors are Cognito's: HTTP 400, `{"__type": "NotAuthorizedException", "message": "Incorrect username or password."}`
+ * and `x-amzn-ErrorType` (API reference `API_InitiateAuth.html`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CognitoError, type LocalUserPool } from './local-user-pool';
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A running local Cognito endpoint. */
+export interface CognitoEndpoint {
+  readonly server: Server;
+  /** `http://127.0.0.1:<port>` once listening. */
+  readonly url: string;
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const endpoint = createCognitoEndpoint(runtime.userPools);
+ * await endpoint.listen(0, '127.0.0.1'); // http://127.0.0.1:41234
+ */
+export function createCognitoEndpoint(pools: ReadonlyMap<string, LocalUserPool>): CognitoEndpoint {
+  let url = '';
+  const server = createServer((req, res) => {
+    void serve(req, res).catch((error: unknown) => send(res, 500, { __type: 'InternalErrorException', message: (error as Error).message }));
+  });
+  server.keepAliveTimeout = 5_000;
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const wellKnown = /^\/([^/]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(path);
+    if (req.method === 'GET' && wellKnown) {
+      const pool = pools.get(decodeURIComponent(wellKnown[1]!));
+      if (!pool) return send(res, 404, { __type: 'ResourceNotFoundException', message: `User pool ${wellKnown[1]} does not exist.` });
+      return send(res, 200, wellKnown[2] === 'jwks.json' ? pool.jwks() : pool.openIdConfiguration(url));
+    }
+    if (req.method !== 'POST' || path !== '/') return send(res, 404, { __type: 'UnknownOperationException' });
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const body = await readJson(req);
+    if (body === undefined) return send(res, 400, { __type: 'SerializationException' });
+    if (target !== `${TARGET_PREFIX}InitiateAuth`) return send(res, 400, { __type: 'UnknownOperationException' });
+    try {
+      return send(res, 200, await initiateAuth(pools, body));
+    } catch (error) {
+      if (!(error instanceof CognitoError)) throw error;
+      return send(res, 400, { __type: error.type, message: error.message });
+    }
+  }
+
+  return {
+    server,
+    get url() {
+      return url;
+    },
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+          resolve(url);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function initiateAuth(pools: ReadonlyMap<string, LocalUserPool>, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const clientId = typeof body.ClientId === 'string' ? body.ClientId : '';
+  const pool = [...pools.values()].find((p) => p.def.clients.has(clientId));
+  if (!pool) throw new CognitoError('ResourceNotFoundException', `User pool client ${clientId} does not exist.`);
+  const params = (body.AuthParameters ?? {}) as Record<string, unknown>;
+  const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : '');
+  if (body.AuthFlow === 'USER_PASSWORD_AUTH') {
+    const tokens = await pool.signIn(clientId, text('USERNAME'), text('PASSWORD'));
+    return { AuthenticationResult: authenticationResult(tokens), ChallengeParameters: {} };
+  }
+  if (body.AuthFlow === 'REFRESH_TOKEN_AUTH' || body.AuthFlow === 'REFRESH_TOKEN') {
+    const tokens = await pool.refresh(clientId, text('REFRESH_TOKEN'));
+    return { AuthenticationResult: authenticationResult(tokens), ChallengeParameters: {} };
+  }
+  throw new CognitoError('InvalidParameterException', `Auth flow ${String(body.AuthFlow)} is not served locally; use USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH`);
+}
+
+function authenticationResult(tokens: { idToken: string; accessToken: string; refreshToken?: string; expiresIn: number }): Record<string, unknown> {
+  return {
+    AccessToken: tokens.accessToken,
+    ExpiresIn: tokens.expiresIn,
+    IdToken: tokens.idToken,
+    ...(tokens.refreshToken === undefined ? {} : { RefreshToken: tokens.refreshToken }),
+    TokenType: 'Bearer',
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | number> = { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text) };
+  const type = (body as { __type?: string }).__type;
+  if (status >= 400 && type) headers['x-amzn-ErrorType'] = type;
+  res.writeHead(status, headers).end(text);
+}
+
+function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        resolve(value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+    req.on('error', () => resolve(undefined));
+  });
+}
