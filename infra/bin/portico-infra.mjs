@@ -2,6 +2,9 @@
 // `portico-infra synth | plan | deploy`. Infra is TypeScript run as is (cdktf apps are), through tsx's loader.
 import { register } from 'tsx/esm/api';
 
+// cdktf (archived upstream) still calls util.isArray; its deprecation notice is noise in every run, not news.
+process.noDeprecation = true;
+
 register();
 const { run } = await import('../src/cli.ts');
 try {

@@ -77,15 +77,22 @@ async function dev(argv: readonly string[]): Promise<number> {
   await untilStopped();
   console.log('dev: stopping…');
   await server.close();
+  // pnpm (since 10.16) reports any script it saw interrupted as failed, whatever the script did: say it plainly.
+  console.log('dev: stopped; nothing left running');
   return 0;
 }
 
-/** Resolves on the first Ctrl-C or SIGTERM. */
+/**
+ * Resolves on the first Ctrl-C or SIGTERM. Later signals are ignored while the caller shuts down: a terminal's Ctrl-C
+ * reaches every process of the group, and `pnpm` passes it on once more, so a second SIGINT arrives at once and must
+ * not cut the clean stop short (it would also make pnpm report the run as failed).
+ */
 function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
+    let stopping = false;
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      if (stopping) return;
+      stopping = true;
       resolve();
     };
     process.on('SIGINT', stop);
