@@ -1,17 +1,20 @@
 /**
- * `ci-plan`: plan every stack the way `pnpm turbo plan` does, then gather, per stack, what the PR comment and the
- * artifacts need — the summary, the plan JSON, the raw plan text, whether it failed and why — and render the comment.
+ * `ci-plan`: plan the stacks a change can affect the way `pnpm turbo plan --affected` does, then gather, per stack,
+ * what the PR comment and the artifacts need — the summary, the plan JSON, the raw plan text, whether it failed and
+ * why — and render the comment.
  *
- * Failure is per stack: a stack whose plan files were not (re)written by this run failed, and its comment carries the
- * tail of the log, so a reviewer sees "prod failed" on the PR rather than a stale plan.
+ * Which stacks: turbo's own dry run decides (see `affected.ts`), against the base the workflow names (the PR's base
+ * commit); without a base, every API. The list is written to `<plans>/planned.json`, which is what the comment step
+ * posts, so a stack left from an earlier run is never commented on again.
+ *
+ * Failure is per stack: an expected stack whose plan files were not (re)written by this run failed, and its comment
+ * carries the tail of the log, so a reviewer sees "prod failed" on the PR rather than a stale plan.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { affectedStacks, describeScope, scopeOfBase, type AffectedStacks, type TurboScope } from './affected';
 import { countPlanChanges, renderPlanComment, type PlanCommentInput } from './plan-comment';
 import { run, tail, type RunResult } from './process';
-
-/** The stacks infra synthesizes (DESIGN.md); used when synth failed before any stack directory existed. */
-export const DEFAULT_STACKS = ['users-api-dev', 'users-api-prod'] as const;
 
 export interface CiPlanOptions {
   repoRoot: string;
@@ -19,10 +22,13 @@ export interface CiPlanOptions {
   plansDir?: string;
   /** Synthesized stacks, one directory each, where terraform ran. @default <repoRoot>/infra/cdktf.out/stacks */
   stacksDir?: string;
-  /** Expected stacks, for reporting a failure on stacks that never got synthesized. @default DEFAULT_STACKS */
-  stacks?: readonly string[];
-  /** The plan command, run from the repo root. @default pnpm turbo run plan */
-  planCommand?: readonly string[];
+  /**
+   * Plan only what a change since this commit can affect (turbo's `--affected`). @default TURBO_SCM_BASE from `env`;
+   * without one, every API is planned.
+   */
+  base?: string;
+  /** How turbo is called, from the repo root. @default pnpm turbo */
+  turbo?: readonly string[];
   env?: NodeJS.ProcessEnv;
   /** Link to the workflow run, for the comment. */
   runUrl?: string;
@@ -42,9 +48,20 @@ export interface StackPlanResult {
 
 export const PLAN_FILES = { plan: 'plan.tfplan', json: 'plan.json', summary: 'summary.md', text: 'plan.txt' } as const;
 
+/** The list of stacks one `ci-plan` run planned, in its plans directory; `post-plan-comment` posts exactly these. */
+export const PLANNED_FILE = 'planned.json';
+
+export interface PlannedStacks {
+  /** The commit the change was compared with; null when every API was planned. */
+  base: string | null;
+  stacks: string[];
+}
+
 export interface CiPlanResult {
   /** Non-zero when the plan command failed or any stack has no plan: the check must fail. */
   exitCode: number;
+  scope: TurboScope;
+  /** The planned stacks; empty when the change affects no API. */
   stacks: StackPlanResult[];
 }
 
@@ -53,14 +70,27 @@ export async function ciPlan(options: CiPlanOptions): Promise<CiPlanResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const plansDir = options.plansDir ?? join(options.repoRoot, 'infra', 'plans');
   const stacksDir = options.stacksDir ?? join(options.repoRoot, 'infra', 'cdktf.out', 'stacks');
-  const [command, ...args] = options.planCommand ?? ['pnpm', 'turbo', 'run', 'plan'];
+  const scope = scopeOfBase(options.base ?? env.TURBO_SCM_BASE);
+  // The list of a run that stops half-way must not be taken for this one's.
+  rmSync(join(plansDir, PLANNED_FILE), { force: true });
+
+  const affected: AffectedStacks = await affectedStacks({ repoRoot: options.repoRoot, task: 'plan', scope, turbo: options.turbo, env, log });
+  const stacks = affected.stacks;
+  mkdirSync(plansDir, { recursive: true });
+  const planned: PlannedStacks = { base: scope.kind === 'affected' ? scope.base : null, stacks };
+  writeFileSync(join(plansDir, PLANNED_FILE), `${JSON.stringify(planned, null, 2)}\n`);
+  if (stacks.length === 0) {
+    log(`no stack to plan: ${scope.kind === 'affected' ? `no API is affected by ${describeScope(scope)}` : 'no API declares a plan'}`);
+    return { exitCode: 0, scope, stacks: [] };
+  }
+  log(`stacks to plan (${describeScope(scope)}): ${stacks.join(', ')}`);
 
   // Whole seconds: some filesystems keep coarse mtimes, and a file from this run must never look older than it.
   const startedAt = Math.floor(Date.now() / 1000) * 1000;
-  log(`$ ${[command, ...args].join(' ')}`);
-  const planRun: RunResult = await run(command!, args, { cwd: options.repoRoot, env });
+  const [command, ...args] = affected.command;
+  log(`$ ${scope.kind === 'affected' ? `TURBO_SCM_BASE=${scope.base} ` : ''}${affected.command.join(' ')}`);
+  const planRun: RunResult = await run(command!, args, { cwd: options.repoRoot, env: affected.env });
 
-  const stacks = uniq([...(options.stacks ?? DEFAULT_STACKS), ...synthesizedStacks(stacksDir)]);
   const results: StackPlanResult[] = [];
   for (const stack of stacks) {
     const dir = join(plansDir, stack);
@@ -119,15 +149,7 @@ export async function ciPlan(options: CiPlanOptions): Promise<CiPlanResult> {
     results.push(result);
   }
   const exitCode = planRun.code !== 0 ? planRun.code : results.every((r) => r.ok) ? 0 : 1;
-  return { exitCode, stacks: results };
-}
-
-function synthesizedStacks(stacksDir: string): string[] {
-  if (!existsSync(stacksDir)) return [];
-  return readdirSync(stacksDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(stacksDir, e.name, 'cdk.tf.json')))
-    .map((e) => e.name)
-    .sort();
+  return { exitCode, scope, stacks: results };
 }
 
 function isFresh(path: string, since: number): boolean {
@@ -136,8 +158,4 @@ function isFresh(path: string, since: number): boolean {
   } catch {
     return false;
   }
-}
-
-function uniq<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

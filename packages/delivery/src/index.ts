@@ -3,16 +3,20 @@
 // PR plan comments
 export { countPlanChanges, GITHUB_COMMENT_LIMIT, planMarker, renderPlanComment, stackOfComment } from './plan-comment';
 export type { PlanCommentInput, PlanCounts } from './plan-comment';
-export { createGitHubClient, GitHubApiError } from './github-comments';
-export type { GitHubClient, GitHubClientOptions, IssueComment, UpsertResult } from './github-comments';
+export { createGitHubClient, GitHubApiError } from './github-api';
+export type { GitHubClient, GitHubClientOptions, IssueComment, UpsertResult, WorkflowRun } from './github-api';
+
+// What a change affects, as turbo decides
+export { affectedStacks, describeScope, scopeOfBase } from './affected';
+export type { AffectedApi, AffectedOptions, AffectedStacks, TurboScope } from './affected';
 
 // Plan and deploy
-export { ciPlan, DEFAULT_STACKS, PLAN_FILES } from './ci-plan';
-export type { CiPlanOptions, CiPlanResult, StackPlanResult } from './ci-plan';
-export { deployStage, publicOutputs, stackOfStage } from './deploy-stage';
-export type { DeployStageOptions, DeployStageResult } from './deploy-stage';
-export { defaultChecks, smokeTest } from './smoke-test';
-export type { SmokeCheck, SmokeOptions, SmokeResult } from './smoke-test';
+export { ciPlan, PLAN_FILES, PLANNED_FILE } from './ci-plan';
+export type { CiPlanOptions, CiPlanResult, PlannedStacks, StackPlanResult } from './ci-plan';
+export { deployStage, publicOutputs } from './deploy-stage';
+export type { DeployedStack, DeployStageOptions, DeployStageResult } from './deploy-stage';
+export { smokeProbes, smokeStacks, smokeTest } from './smoke-test';
+export type { SmokeOptions, SmokeProbe, SmokeResult, SmokeTarget } from './smoke-test';
 
 // CI tools
 export { DEFAULT_MIRROR_DIR, ensureProviderMirror, mirrorHolds, pinnedAwsProviderVersion, terraformPlatform } from './provider-mirror';

@@ -9,7 +9,7 @@
 /** GitHub rejects an issue comment body longer than this (`Body is too long (maximum is 65536 characters)`). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
-/** The hidden first line that identifies a stack's sticky comment, e.g. `<!-- portico-plan:users-api-dev -->`. */
+/** The hidden first line that identifies a stack's sticky comment, e.g. `<!-- portico-plan:orders-api-dev -->`. */
 export function planMarker(stack: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(stack)) {
     throw new Error(`Stack name ${JSON.stringify(stack)} can't go in a comment marker: use letters, digits, ".", "_" or "-"`);
@@ -73,8 +73,8 @@ export interface PlanCommentInput {
  * boundary, then the summary; the heading and the marker always survive).
  *
  * @example
- * renderPlanComment({ stack: 'users-api-dev', ok: true, summaryMarkdown, planJson, planText });
- * // "<!-- portico-plan:users-api-dev -->\n### ✅ `users-api-dev`: 3 to add, 0 to change, 0 to destroy\n…"
+ * renderPlanComment({ stack: 'orders-api-dev', ok: true, summaryMarkdown, planJson, planText });
+ * // "<!-- portico-plan:orders-api-dev -->\n### ✅ `orders-api-dev`: 3 to add, 0 to change, 0 to destroy\n…"
  */
 export function renderPlanComment(input: PlanCommentInput): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;

@@ -1,83 +1,151 @@
-import { smokeTest } from '../src/smoke-test';
-import { startFakeStage } from './support/fake-stage';
+import { smokeProbes, smokeStacks, smokeTest } from '../src/smoke-test';
+import { startFakeStage, type FakeStage } from './support/fake-stage';
 
 const fast = { delayMs: 10, maxDelayMs: 20, timeoutMs: 2_000 };
 
-describe('smokeTest against a stage on loopback', () => {
-  it('passes when /hello answers a message and /users answers JSON', async () => {
-    // Arrange
-    const stage = await startFakeStage({ helloMessage: 'Hello, World!' });
-    try {
-      // Act
-      const results = await smokeTest(stage.invokeUrl, { ...fast, expectedHelloMessage: 'Hello, World!' });
+const stages: FakeStage[] = [];
+afterEach(async () => {
+  for (const stage of stages.splice(0)) await stage.close();
+});
+async function stage(options: Parameters<typeof startFakeStage>[0]) {
+  const started = await startFakeStage(options);
+  stages.push(started);
+  return started;
+}
 
-      // Assert
-      expect(results.map((r) => [r.name, r.ok, r.status, r.attempts])).toEqual([
-        ['hello', true, 200, 1],
-        ['users', true, 200, 1],
-      ]);
-      expect(stage.hits).toEqual(['GET /dev/hello', 'GET /dev/users']);
-    } finally {
-      await stage.close();
-    }
+describe('smokeTest: an API\'s declared checks against its stage on loopback', () => {
+  const checks = smokeProbes([{ path: '/hello', contains: 'Hello' }, { path: '/items?limit=1', contains: '"items"' }]);
+
+  it('passes when each path answers 200 with its text, sending the query as declared', async () => {
+    // Arrange
+    const s = await stage({ routes: { '/hello': { body: { message: 'Hello, World!' } }, '/items': { body: { items: [] } } } });
+
+    // Act
+    const results = await smokeTest(s.invokeUrl, checks, fast);
+
+    // Assert
+    expect(results.map((r) => [r.name, r.ok, r.status, r.attempts])).toEqual([
+      ['GET /hello', true, 200, 1],
+      ['GET /items?limit=1', true, 200, 1],
+    ]);
+    expect(s.hits).toEqual(['GET /dev/hello', 'GET /dev/items?limit=1']);
   });
 
   it('keeps the stage path of the invoke URL, with or without a trailing slash', async () => {
-    const stage = await startFakeStage({ stage: 'prod' });
-    try {
-      const results = await smokeTest(`${stage.invokeUrl}/`, fast);
-      expect(results.every((r) => r.ok)).toBe(true);
-      expect(results.map((r) => new URL(r.url).pathname)).toEqual(['/prod/hello', '/prod/users']);
-    } finally {
-      await stage.close();
-    }
+    const s = await stage({ stage: 'prod', routes: { '/hello': { body: 'Hello' }, '/items': { body: { items: [] } } } });
+
+    const results = await smokeTest(`${s.invokeUrl}/`, checks, fast);
+
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(s.hits).toEqual(['GET /prod/hello', 'GET /prod/items?limit=1']);
   });
 
   it('retries while a fresh deployment answers 502, then passes', async () => {
-    const stage = await startFakeStage({ failFirst: { hello: 2, users: 1 } });
+    const s = await stage({ routes: { '/hello': { body: 'Hello' }, '/items': { body: { items: [] } } }, failFirst: { '/hello': 2, '/items': 1 } });
     const lines: string[] = [];
-    try {
-      const results = await smokeTest(stage.invokeUrl, { ...fast, log: (l) => lines.push(l) });
-      expect(results.map((r) => [r.name, r.ok, r.attempts])).toEqual([
-        ['hello', true, 3],
-        ['users', true, 2],
-      ]);
-      expect(lines.filter((l) => l.startsWith('FAIL'))).toHaveLength(3);
-    } finally {
-      await stage.close();
-    }
+
+    const results = await smokeTest(s.invokeUrl, checks, { ...fast, log: (l) => lines.push(l) });
+
+    expect(results.map((r) => [r.name, r.ok, r.attempts])).toEqual([
+      ['GET /hello', true, 3],
+      ['GET /items?limit=1', true, 2],
+    ]);
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toHaveLength(3);
   });
 
-  it('fails after its attempts when a route stays wrong, with the reason', async () => {
-    const stage = await startFakeStage({ usersStatus: 403 });
-    try {
-      const results = await smokeTest(stage.invokeUrl, { ...fast, attempts: 3 });
-      expect(results[0]).toMatchObject({ name: 'hello', ok: true });
-      expect(results[1]).toMatchObject({ name: 'users', ok: false, attempts: 3, status: 403, reason: 'expected 200, got 403' });
-    } finally {
-      await stage.close();
-    }
+  it('fails after its attempts when a path stays wrong, with the status and body', async () => {
+    const s = await stage({ routes: { '/hello': { body: 'Hello' } } });
+
+    const results = await smokeTest(s.invokeUrl, checks, { ...fast, attempts: 3 });
+
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(results[1]).toMatchObject({ ok: false, attempts: 3, status: 403 });
+    expect(results[1]!.reason).toBe('expected 200, got 403 "{\\"message\\":\\"Missing Authentication Token\\"}"');
   });
 
-  it('fails when the hello message is not the expected one', async () => {
-    const stage = await startFakeStage({ helloMessage: 'Hello from the old build' });
-    try {
-      const [hello] = await smokeTest(stage.invokeUrl, { ...fast, attempts: 1, expectedHelloMessage: 'Hello, World!' });
-      expect(hello).toMatchObject({ ok: false });
-      expect(hello!.reason).toContain('"Hello from the old build"');
-    } finally {
-      await stage.close();
-    }
+  it('fails when the body lacks the declared text', async () => {
+    const s = await stage({ routes: { '/hello': { body: { message: 'Hello from the old build' } }, '/items': { body: [] } } });
+
+    const [hello, items] = await smokeTest(s.invokeUrl, smokeProbes([{ path: '/hello', contains: 'Hello, World!' }, { path: '/items', contains: '"items"' }]), { ...fast, attempts: 1 });
+
+    expect(hello).toMatchObject({ ok: false });
+    expect(hello!.reason).toBe('expected the body to contain "Hello, World!", got "{\\"message\\":\\"Hello from the old build\\"}"');
+    expect(items).toMatchObject({ ok: false, status: 200, reason: 'expected the body to contain "\\"items\\"", got "[]"' });
+  });
+
+  it('checks a declared status other than 200', async () => {
+    const s = await stage({ routes: { '/admin': { status: 401, body: { message: 'Unauthorized' } } } });
+
+    const [admin, missing] = await smokeTest(s.invokeUrl, smokeProbes([{ path: '/admin', status: 401 }, { path: '/gone', status: 401 }]), { ...fast, attempts: 1 });
+
+    expect(admin).toMatchObject({ ok: true, status: 401 });
+    expect(missing).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('without declared checks, passes a stage that answers at all and fails one that answers 5xx', async () => {
+    const up = await stage({});
+    const broken = await stage({ routes: { '/': { status: 500, body: { message: 'Internal server error' } } } });
+
+    const [answers] = await smokeTest(up.invokeUrl, smokeProbes(undefined), fast);
+    const [fails] = await smokeTest(broken.invokeUrl, smokeProbes([]), { ...fast, attempts: 2 });
+
+    expect(answers).toMatchObject({ ok: true, status: 403 });
+    expect(up.hits).toEqual(['GET /dev/']);
+    expect(fails).toMatchObject({ ok: false, attempts: 2, status: 500 });
   });
 
   it('reports a refused connection as a failed request, not a crash', async () => {
-    const stage = await startFakeStage();
-    await stage.close();
-    const results = await smokeTest(stage.invokeUrl, { ...fast, attempts: 2 });
+    const s = await startFakeStage();
+    await s.close();
+
+    const results = await smokeTest(s.invokeUrl, checks, { ...fast, attempts: 2 });
+
     expect(results.every((r) => !r.ok && r.reason?.startsWith('request failed'))).toBe(true);
   });
 
   it('rejects a URL that is not http(s)', async () => {
-    await expect(smokeTest('ftp://example.test/dev')).rejects.toThrow('Not an http(s) URL');
+    await expect(smokeTest('ftp://example.test/dev', checks)).rejects.toThrow('Not an http(s) URL');
+  });
+});
+
+describe('smokeStacks: several APIs, each with its own checks', () => {
+  const apis = [
+    { name: 'alpha-api', stages: ['dev', 'prod'], smoke: [{ path: '/hello', contains: 'alpha' }] },
+    { name: 'beta-api', stages: ['dev', 'prod'], smoke: [{ path: '/notes', contains: '"notes"' }] },
+    { name: 'gamma-api', stages: ['dev'] },
+  ];
+
+  it("checks each stack against its own API's checks at its own URL", async () => {
+    // Arrange: each API's stage answers only its own routes.
+    const alpha = await stage({ routes: { '/hello': { body: 'Hello from alpha' } } });
+    const beta = await stage({ stage: 'prod', routes: { '/notes': { body: { notes: [] } } } });
+    const gamma = await stage({});
+
+    // Act
+    const tested = await smokeStacks({ 'alpha-api-dev': alpha.invokeUrl, 'beta-api-prod': beta.invokeUrl, 'gamma-api-dev': gamma.invokeUrl }, apis, fast);
+
+    // Assert
+    expect(tested.map((t) => [t.stack, t.api, t.results.map((r) => [r.name, r.ok])])).toEqual([
+      ['alpha-api-dev', 'alpha-api', [['GET /hello', true]]],
+      ['beta-api-prod', 'beta-api', [['GET /notes', true]]],
+      ['gamma-api-dev', 'gamma-api', [['GET / (the stage answers)', true]]],
+    ]);
+    expect([alpha.hits, beta.hits, gamma.hits]).toEqual([['GET /dev/hello'], ['GET /prod/notes'], ['GET /dev/']]);
+  });
+
+  it("fails a stack whose stage does not answer its own API's checks", async () => {
+    // beta's URL given for alpha: alpha's check must not pass on beta's answers.
+    const beta = await stage({ routes: { '/notes': { body: { notes: [] } } } });
+
+    const [tested] = await smokeStacks({ 'alpha-api-dev': beta.invokeUrl }, apis, { ...fast, attempts: 1 });
+
+    expect(tested!.results).toMatchObject([{ name: 'GET /hello', ok: false, status: 403 }]);
+  });
+
+  it('refuses a stack no API declares, before any request', async () => {
+    const s = await stage({});
+
+    await expect(smokeStacks({ 'alpha-api-staging': s.invokeUrl }, apis, fast)).rejects.toThrow('No API declares alpha-api-staging');
+    expect(s.hits).toEqual([]);
   });
 });

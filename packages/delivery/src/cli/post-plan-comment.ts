@@ -1,15 +1,17 @@
-/** Posts or updates one sticky PR comment per rendered plan (each comment.md under --dir, or each --file). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+/** Posts or updates one sticky PR comment per planned stack (those ci-plan listed in --dir, or each --file). */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pullRequestNumber } from '../actions-env';
-import { createGitHubClient } from '../github-comments';
+import { PLANNED_FILE, type PlannedStacks } from '../ci-plan';
+import { createGitHubClient } from '../github-api';
 import { planMarker, stackOfComment } from '../plan-comment';
 import { main, parseCli } from './args';
 
 const USAGE = `usage: post-plan-comment [--dir infra/plans] [--file comment.md]...
 
-Each body must start with its <!-- portico-plan:STACK --> marker; the PR comment starting with the same marker is
-edited, or a new one is created.
+--dir posts the comment of each stack the last ci-plan planned (<dir>/planned.json lists them; none when the change
+affected no API), never one left from an earlier run. Each body must start with its <!-- portico-plan:STACK -->
+marker; the PR comment starting with the same marker is edited, or a new one is created.
 Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (owner/name), PR_NUMBER (or GITHUB_EVENT_PATH of a pull_request event),
 GITHUB_API_URL (default https://api.github.com).`;
 
@@ -17,13 +19,20 @@ main(async () => {
   const { values } = parseCli(USAGE, { dir: { type: 'string' }, file: { type: 'string', multiple: true } });
   const files = [...(values.file ?? [])];
   if (values.dir) {
-    if (!existsSync(values.dir)) throw new Error(`${values.dir} does not exist: did the plan step run?`);
-    for (const entry of readdirSync(values.dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const file = join(values.dir, entry.name, 'comment.md');
-      if (entry.isDirectory() && existsSync(file)) files.push(file);
+    const listed = join(values.dir, PLANNED_FILE);
+    if (!existsSync(listed)) throw new Error(`${listed} does not exist: did the plan step run?`);
+    const { stacks } = JSON.parse(readFileSync(listed, 'utf8')) as PlannedStacks;
+    for (const stack of stacks) {
+      const file = join(values.dir, stack, 'comment.md');
+      if (!existsSync(file)) throw new Error(`${stack} was planned but has no ${file}: did the plan step finish?`);
+      files.push(file);
+    }
+    if (stacks.length === 0 && files.length === 0) {
+      console.log('no stack was planned (the change affects no API): no comment to post');
+      return;
     }
   }
-  if (files.length === 0) throw new Error(`no comment to post (looked in ${values.dir ?? 'no --dir'}): did the plan step run?`);
+  if (files.length === 0) throw new Error(`no comment to post: give --dir or --file\n\n${USAGE}`);
 
   const env = process.env;
   const token = env.GITHUB_TOKEN;

@@ -1,6 +1,7 @@
 /**
  * A real HTTP server on loopback that answers the issue-comment endpoints of the GitHub REST API the way GitHub does
- * (auth, pagination with `Link`, 404s, 422 on an over-long body), so the comment client is tested over the wire.
+ * (auth, pagination with `Link`, 404s, 422 on an over-long body), and the two workflow-run reads a deploy makes (a run
+ * by id; a workflow's runs filtered by branch, event and status, newest first), so the clients are tested over the wire.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +13,23 @@ export interface FakeComment {
   html_url: string;
 }
 
+export interface FakeRun {
+  id: number;
+  workflow_id: number;
+  head_sha: string;
+  head_branch: string;
+  event: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | null;
+}
+
 export interface FakeGitHub {
   url: string;
   token: string;
   /** Comments per `owner/repo#number`. */
   comments: Map<string, FakeComment[]>;
+  /** Workflow runs of every repository, in the order they started. */
+  runs: FakeRun[];
   requests: Array<{ method: string; path: string }>;
   seed(repo: string, issue: number, body: string, user?: FakeComment['user']): FakeComment;
   close(): Promise<void>;
@@ -28,6 +41,7 @@ export async function startFakeGitHub(options: { token?: string; pageSize?: numb
   const token = options.token ?? 'test-token';
   const comments = new Map<string, FakeComment[]>();
   const requests: FakeGitHub['requests'] = [];
+  const runs: FakeRun[] = [];
   let nextId = 1000;
   let base = '';
 
@@ -39,6 +53,25 @@ export async function startFakeGitHub(options: { token?: string; pageSize?: numb
       res.end(JSON.stringify(body));
     };
     if (req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+
+    const run = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(url.pathname);
+    if (run && req.method === 'GET') {
+      const found = runs.find((r) => r.id === Number(run[1]));
+      return found ? send(200, { ...found, html_url: `https://github.example/runs/${found.id}` }) : send(404, { message: 'Not Found' });
+    }
+    const workflowRuns = /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/(\d+)\/runs$/.exec(url.pathname);
+    if (workflowRuns && req.method === 'GET') {
+      const q = url.searchParams;
+      // GitHub's `status` filter takes a status or a conclusion.
+      const matches = runs
+        .filter((r) => r.workflow_id === Number(workflowRuns[1]))
+        .filter((r) => !q.get('branch') || r.head_branch === q.get('branch'))
+        .filter((r) => !q.get('event') || r.event === q.get('event'))
+        .filter((r) => !q.get('status') || r.status === q.get('status') || r.conclusion === q.get('status'))
+        .reverse();
+      const perPage = Number(q.get('per_page') ?? 30);
+      return send(200, { total_count: matches.length, workflow_runs: matches.slice(0, perPage).map((r) => ({ ...r, html_url: `https://github.example/runs/${r.id}` })) });
+    }
 
     const list = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     const one = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
@@ -87,6 +120,7 @@ export async function startFakeGitHub(options: { token?: string; pageSize?: numb
     url: base,
     token,
     comments,
+    runs,
     requests,
     seed(repo, issue, body, user = { login: 'someone', type: 'User' }) {
       const key = `${repo}#${issue}`;

@@ -1,6 +1,6 @@
-import { createGitHubClient, GitHubApiError } from '../src/github-comments';
+import { createGitHubClient, GitHubApiError } from '../src/github-api';
 import { planMarker } from '../src/plan-comment';
-import { startFakeGitHub, type FakeGitHub } from './support/fake-github';
+import { startFakeGitHub, type FakeGitHub, type FakeRun } from './support/fake-github';
 
 const REPO = 'acme/portico';
 const marker = planMarker('users-api-dev');
@@ -68,5 +68,59 @@ describe('sticky plan comments over the GitHub REST API (local server)', () => {
   it('refuses a body that does not start with its marker (it could never be found again)', async () => {
     await expect(client().upsertComment(7, marker, 'no marker')).rejects.toThrow('must start with its marker');
     expect(github.requests).toHaveLength(0);
+  });
+});
+
+describe('the last successful run of a workflow (local server)', () => {
+  let github: FakeGitHub;
+  beforeEach(async () => {
+    github = await startFakeGitHub();
+  });
+  afterEach(() => github.close());
+
+  const client = () => createGitHubClient({ apiUrl: github.url, token: github.token, repository: REPO });
+  const run = (id: number, head_sha: string, conclusion: FakeRun['conclusion'], more: Partial<FakeRun> = {}): FakeRun => ({
+    id,
+    workflow_id: 77,
+    head_sha,
+    head_branch: 'main',
+    event: 'push',
+    status: conclusion ? 'completed' : 'in_progress',
+    conclusion,
+    ...more,
+  });
+
+  it("is the newest push to the run's branch that succeeded, skipping failures, other branches, hand runs and other workflows", async () => {
+    // Arrange: run 9 is the one asking.
+    github.runs.push(
+      run(1, 'sha-old', 'success'),
+      run(2, 'sha-deployed', 'success'),
+      run(3, 'sha-failed', 'failure'),
+      run(4, 'sha-cancelled', 'cancelled'),
+      run(5, 'sha-by-hand', 'success', { event: 'workflow_dispatch' }),
+      run(6, 'sha-branch', 'success', { head_branch: 'release' }),
+      run(7, 'sha-ci', 'success', { workflow_id: 12 }),
+      run(9, 'sha-now', null),
+    );
+
+    // Act
+    const last = await client().lastSuccessfulRun(9, 'push');
+
+    // Assert
+    expect(last).toMatchObject({ id: 2, head_sha: 'sha-deployed' });
+    expect(github.requests.map((r) => r.path)).toEqual([
+      '/repos/acme/portico/actions/runs/9',
+      '/repos/acme/portico/actions/workflows/77/runs?branch=main&event=push&status=success&per_page=1',
+    ]);
+  });
+
+  it('is undefined before the workflow ever succeeded', async () => {
+    github.runs.push(run(1, 'sha-failed', 'failure'), run(2, 'sha-now', null));
+
+    expect(await client().lastSuccessfulRun(2, 'push')).toBeUndefined();
+  });
+
+  it("surfaces GitHub's answer when the run can't be read (a token without actions: read)", async () => {
+    await expect(client().lastSuccessfulRun(404, 'push')).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Sticky PR comments through the GitHub REST API, with nothing but `fetch`: find our comment by its marker line and
- * edit it, or create it the first time. The API root comes from `GITHUB_API_URL` (set by GitHub Actions, and
+ * The two things the workflows ask of the GitHub REST API, with nothing but `fetch`: sticky PR comments (find our
+ * comment by its marker line and edit it, or create it the first time), and the commit a workflow last succeeded on
+ * (what a deploy compares with to find what changed). The API root comes from `GITHUB_API_URL` (set by GitHub Actions, and
  * different on GitHub Enterprise Server), which is also how the tests point it at a local server.
  */
 
@@ -42,7 +43,8 @@ export class GitHubApiError extends Error {
 /**
  * @example
  * const gh = createGitHubClient({ apiUrl: process.env.GITHUB_API_URL!, token, repository: 'acme/portico' });
- * await gh.upsertComment(42, '<!-- portico-plan:users-api-dev -->', body);
+ * await gh.upsertComment(42, '<!-- portico-plan:orders-api-dev -->', body);
+ * const base = (await gh.lastSuccessfulRun(process.env.GITHUB_RUN_ID!, 'push'))?.head_sha;
  */
 export function createGitHubClient(options: GitHubClientOptions) {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
@@ -98,7 +100,30 @@ export function createGitHubClient(options: GitHubClientOptions) {
     return { action: 'created', id: created.id, url: created.html_url };
   }
 
-  return { listComments, upsertComment };
+  /**
+   * The newest successful run, triggered by `event`, of the workflow that run `runId` belongs to, on the same branch:
+   * for a deploy workflow, the commit every stage was last deployed from. Undefined when there is none yet.
+   */
+  async function lastSuccessfulRun(runId: number | string, event: string): Promise<WorkflowRun | undefined> {
+    const current = (await (await request('GET', `${apiUrl}/repos/${options.repository}/actions/runs/${runId}`)).json()) as WorkflowRun;
+    const query = new URLSearchParams({ branch: current.head_branch ?? '', event, status: 'success', per_page: '1' });
+    const url = `${apiUrl}/repos/${options.repository}/actions/workflows/${current.workflow_id}/runs?${query}`;
+    const { workflow_runs: runs } = (await (await request('GET', url)).json()) as { workflow_runs?: WorkflowRun[] };
+    return runs?.[0];
+  }
+
+  return { listComments, upsertComment, lastSuccessfulRun };
+}
+
+/** The fields of a workflow run this package reads. */
+export interface WorkflowRun {
+  id: number;
+  workflow_id: number;
+  head_sha: string;
+  head_branch?: string | null;
+  event?: string;
+  conclusion?: string | null;
+  html_url?: string;
 }
 
 export type GitHubClient = ReturnType<typeof createGitHubClient>;
