@@ -117,7 +117,7 @@ export async function affectedStacks(options: AffectedOptions): Promise<Affected
   for (const line of dry.output.split('\n')) if (/WARNING .*git/i.test(line)) log(line.trim());
   const tasks = parseDryRun(dry.stdout).filter((t) => t.task === task && t.command !== NO_COMMAND);
 
-  const { loadApi } = await import('@portico/infra');
+  const { loadApi } = await import('@portico/infra/discover');
   const apis: AffectedApi[] = [];
   const skipped: AffectedStacks['skipped'] = [];
   for (const t of tasks) {
@@ -153,7 +153,7 @@ export async function affectedStacks(options: AffectedOptions): Promise<Affected
 async function scopeArguments(repoRoot: string, scope: TurboScope): Promise<string[]> {
   if (scope.kind === 'all') return [];
   if (scope.kind === 'affected') return ['--affected'];
-  const { discoverApis } = await import('@portico/infra');
+  const { discoverApis } = await import('@portico/infra/discover');
   const declared = await discoverApis(repoRoot);
   return scope.names.map((name) => {
     const api = declared.find((a) => a.config.name === name);

@@ -28,7 +28,7 @@ main(async () => {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
     return n;
   };
-  const { discoverApis } = await import('@portico/infra');
+  const { discoverApis } = await import('@portico/infra/discover');
   const apis = (await discoverApis(repoRoot())).map(({ config }) => ({ name: config.name, stages: Object.keys(config.stages), smoke: config.smoke }));
   const tested = await smokeStacks(invokeUrls, apis, {
     attempts: number('attempts', values.attempts ?? process.env.SMOKE_ATTEMPTS),
