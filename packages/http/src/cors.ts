@@ -32,6 +32,9 @@ export interface Cors {
 
 type Answers = { simple: Record<string, string>; preflight: Record<string, string> };
 
+/** How many client-chosen allowed origins (case variants, pattern matches) keep a cached answer. */
+const RECENT_ORIGINS = 64;
+
 /**
  * Builds a CORS policy. Throws at configuration time for combinations browsers would reject.
  *
@@ -74,17 +77,33 @@ export function createCors(options: CorsOptions): Cors {
   // A disallowed origin still gets Vary, so a shared cache does not serve it an allowed origin's answer.
   const refused: Answers = { simple: { vary: 'Origin' }, preflight: { vary: 'Origin' } };
   const none: Answers = { simple: {}, preflight: {} };
-  const answers = new Map<string | undefined, Answers>();
+  const answer = (origin: string): Answers => {
+    const allow = { 'access-control-allow-origin': origin };
+    return { simple: { ...base, ...allow }, preflight: { ...preflightBase, ...allow } };
+  };
+  // The answers a client cannot multiply: one per configured origin, as configured and as browsers spell it,
+  // built here once. Anything else the client chooses (a case variant, one of the endless subdomains a pattern
+  // matches) is answered from a small cache that forgets its oldest entry when full, so a warm function's memory
+  // stays flat whatever origins it is sent.
+  const fixed = new Map<string, Answers>();
+  if (any) fixed.set('*', answer('*'));
+  for (const origin of list) {
+    if (origin.includes('*')) continue;
+    fixed.set(origin, answer(origin));
+    // Browsers serialise an origin in lower case, whatever the configuration's spelling.
+    fixed.set(origin.toLowerCase(), answer(origin.toLowerCase()));
+  }
+  const recent = new Map<string, Answers>();
   const lookup = (origin: string | undefined): Answers => {
-    const key = any ? '*' : origin;
-    let entry = answers.get(key);
+    if (any) return fixed.get('*')!;
+    if (origin === undefined) return none;
+    let entry = fixed.get(origin) ?? recent.get(origin);
     if (!entry) {
-      if (key === undefined) return none;
-      if (!any && !allowed(key)) return refused;
-      const allow = { 'access-control-allow-origin': key };
-      entry = { simple: { ...base, ...allow }, preflight: { ...preflightBase, ...allow } };
-      // Only allowed origins are kept, so a client cannot grow the map.
-      answers.set(key, entry);
+      if (!allowed(origin)) return refused;
+      // The spec has the browser compare Access-Control-Allow-Origin with its Origin byte for byte: echo it as sent.
+      entry = answer(origin);
+      if (recent.size >= RECENT_ORIGINS) recent.delete(recent.keys().next().value!);
+      recent.set(origin, entry);
     }
     return entry;
   };
