@@ -1,11 +1,16 @@
-import { bodyText, DEFAULT_BODY_LIMIT, toRequest } from './aws/converters';
-import type { ProxyEvent, ProxyHandler, ProxyResult } from './aws/types';
-import { parseJsonBody } from './body';
+/**
+ * The app core: routes bound to handlers, and `dispatch`, which answers one transport-neutral request. It knows
+ * nothing of Lambda; `handle(app)` in `aws/lambda.ts` is the edge that converts events and results.
+ */
+import { handle as lambdaHandler } from './aws/lambda';
+import type { ProxyHandler } from './aws/types';
+import { bodyText, checkBodySize, DEFAULT_BODY_LIMIT, parseJsonBody } from './body';
 import { createCors, type CorsOptions } from './cors';
-import { clientError, HttpError, toProblem, type Violation } from './errors';
-import { HeaderMap, type PorticoRequest } from './request';
-import { toProxyResult, type HttpResult } from './responses';
+import { clientError, HttpError, problemResponse, type Violation } from './errors';
+import { RoutedRequest, type InboundRequest, type PorticoRequest } from './request';
+import { toProxyResult, type HttpResponse, type HttpResult } from './responses';
 import type { AnyRouteSpec, RouteParams } from './route';
+import { compilePath } from './router/path';
 import { createRouter } from './router/pattern-router';
 import type { StandardSchemaV1 } from './schema/standard';
 import { check, type Validation } from './schema/validate';
@@ -68,19 +73,33 @@ export type Handler<R extends AnyRouteSpec> = (req: RequestFor<R>) => HttpResult
  */
 export type Middleware = (req: PorticoRequest, next: () => Promise<HttpResult>) => Promise<HttpResult>;
 
-/** An app: routes bound to handlers, middleware, and the Lambda entry point. */
+/** An app: routes bound to handlers, middleware, and the transport-neutral `dispatch`. */
 export interface App {
   /** Binds a handler to a route; throws if the route is already bound. */
   handle<R extends AnyRouteSpec>(route: R, handler: Handler<R>): App;
   /** Adds middleware; the first added is the outermost. */
   use(middleware: Middleware): App;
-  /** The Lambda handler. It never throws: every failure becomes a problem response. */
+  /**
+   * Answers one request, whatever transport brought it. Never rejects: every failure becomes a problem response.
+   *
+   * @example
+   * const res = await app.dispatch(fromProxyEvent(event));
+   */
+  dispatch(request: InboundRequest): Promise<HttpResponse>;
+  /** The Lambda handler: shorthand for `handle(app)`. */
   lambda(): ProxyHandler;
 }
 
 interface Entry {
   readonly route: AnyRouteSpec;
   readonly handler: Handler<AnyRouteSpec>;
+}
+
+/** A registered route template: its parameter names, its methods, and the `Allow` value for a 405. */
+interface Resource {
+  readonly names: readonly string[];
+  readonly methods: Map<string, Entry>;
+  allow: string;
 }
 
 type MutableRequest = { -readonly [K in keyof PorticoRequest]: PorticoRequest[K] };
@@ -92,10 +111,12 @@ type Outcome = HttpResult | Promise<HttpResult>;
  * @example
  * const app = createApp({ cors: { origins: ['https://app.example.com'] } });
  * app.handle(routes.hello, () => json({ message: 'Hello, World!' }));
- * export const handler = app.lambda();
+ * export const handler = handle(app); // or app.lambda()
  */
 export function createApp(options: AppOptions = {}): App {
   const router = createRouter<Entry>();
+  /** Route template → methods: API Gateway names the template it matched, so most requests need no routing. */
+  const resources = new Map<string, Resource>();
   const middlewares: Middleware[] = [];
   const cors = options.cors && createCors(options.cors);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -103,48 +124,80 @@ export function createApp(options: AppOptions = {}): App {
 
   const app: App = {
     handle(route, handler) {
-      router.add(route.method, route.path, { route, handler: handler as unknown as Handler<AnyRouteSpec> });
+      const entry: Entry = { route, handler: handler as unknown as Handler<AnyRouteSpec> };
+      router.add(route.method, route.path, entry);
+      const { route: template, names } = compilePath(route.path);
+      let resource = resources.get(template);
+      if (!resource) resources.set(template, (resource = { names, methods: new Map(), allow: '' }));
+      resource.methods.set(route.method, entry);
+      const allow = [...resource.methods.keys()];
+      if (allow.includes('GET')) allow.push('HEAD');
+      resource.allow = [...new Set(allow)].join(', ');
       return app;
     },
     use(middleware) {
       middlewares.push(middleware);
       return app;
     },
-    lambda: () => dispatch,
+    dispatch,
+    lambda: () => lambdaHandler(app),
   };
 
   /**
    * One request, start to finish. Synchronous until a handler (or an async schema) returns a promise, so most
    * requests cost the one promise `async` returns.
    */
-  async function dispatch(event: ProxyEvent): Promise<ProxyResult> {
+  async function dispatch(input: InboundRequest): Promise<HttpResponse> {
+    const method = input.method;
     let origin: string | undefined;
-    let method = '';
-    let requestId = '';
     try {
-      if (!event || typeof event !== 'object') throw clientError(400, 'The event is not an API Gateway proxy event');
-      const id = event.requestContext?.requestId;
-      if (typeof id === 'string') requestId = id;
-      const headers = new HeaderMap(event.headers, event.multiValueHeaders);
-      if (typeof event.httpMethod === 'string') method = event.httpMethod.toUpperCase();
       if (cors) {
-        origin = headers.get('origin');
-        if (method === 'OPTIONS' && headers.has('access-control-request-method')) {
+        origin = input.headers.get('origin');
+        if (method === 'OPTIONS' && input.headers.has('access-control-request-method')) {
           return { statusCode: 204, headers: { ...cors.preflightFor(origin) }, body: '' };
         }
       }
-      const path = typeof event.path === 'string' && event.path[0] === '/' ? event.path : '/';
-      const match = router.match(method, path);
-      // A miss is an everyday answer, not an exception: no Error object (its creation costs more than routing).
-      if (match.status === 404) return finish(problem(404, `No route for ${method} ${path}`, 'NOT_FOUND', requestId), origin, method);
-      if (match.status === 405) {
-        const allow = { allow: match.allow.join(', ') };
-        return finish(problem(405, `${method} is not allowed on ${path}`, 'METHOD_NOT_ALLOWED', requestId, allow), origin, method);
+      let entry: Entry | undefined;
+      let resource: string;
+      let params: Record<string, string>;
+      const known = input.resource === undefined ? undefined : resources.get(input.resource);
+      const raw = input.rawParams;
+      if (known !== undefined && carries(known.names, raw)) {
+        // The gateway routed: look the method up on its resource and decode the parameters it cut out, once.
+        entry = known.methods.get(method) ?? known.methods.get('ANY') ?? (method === 'HEAD' ? known.methods.get('GET') : undefined);
+        if (entry === undefined) {
+          const allow = { allow: known.allow };
+          return finish(problemResponse(405, `${method} is not allowed on ${input.path}`, 'METHOD_NOT_ALLOWED', input.requestId, allow), origin, method);
+        }
+        resource = input.resource!;
+        params = {};
+        for (const name of known.names) {
+          const value = raw![name]!;
+          try {
+            params[name] = value.includes('%') ? decodeURIComponent(value) : value;
+          } catch {
+            return finish(problemResponse(400, `Path parameter "${name}" has a malformed percent-escape`, 'MALFORMED_PATH', input.requestId), origin, method);
+          }
+        }
+      } else {
+        // A bare event (hand-written, or a resource such as `/{proxy+}` the app does not register): route the path.
+        const path = input.path;
+        const match = router.match(method, path);
+        // A miss is an everyday answer, not an exception: no Error object (its creation costs more than routing).
+        if (match.status === 404) return finish(problemResponse(404, `No route for ${method} ${path}`, 'NOT_FOUND', input.requestId), origin, method);
+        if (match.status === 405) {
+          const allow = { allow: match.allow.join(', ') };
+          return finish(problemResponse(405, `${method} is not allowed on ${path}`, 'METHOD_NOT_ALLOWED', input.requestId, allow), origin, method);
+        }
+        if (match.status === 400) return finish(problemResponse(400, match.reason, 'MALFORMED_PATH', input.requestId), origin, method);
+        entry = match.value;
+        resource = match.route;
+        params = match.params;
       }
-      if (match.status === 400) return finish(problem(400, match.reason, 'MALFORMED_PATH', requestId), origin, method);
-      const req = toRequest(event, headers, { resource: match.route, params: match.params }, bodyLimit) as MutableRequest;
-      const entry = match.value;
-      let result: Outcome = middlewares.length ? run(req, entry, event) : call(req, entry, event);
+      const body = input.body;
+      if (body !== undefined) checkBodySize(body, bodyLimit);
+      const req = new RoutedRequest(input, resource, params) as MutableRequest;
+      let result: Outcome = middlewares.length ? run(req, entry, body) : call(req, entry, body);
       if (result instanceof Promise) result = await result;
       return finish(toProxyResult(result), origin, method);
     } catch (error) {
@@ -153,27 +206,27 @@ export function createApp(options: AppOptions = {}): App {
         safeLog(logger, {
           level: 'error',
           message: error instanceof Error ? error.message : 'Non-error thrown',
-          requestId,
+          requestId: input.requestId,
           method: method || undefined,
-          path: typeof event?.path === 'string' ? event.path : undefined,
+          path: input.path,
           status: known?.status ?? 500,
           error: serializeError(error, 0),
         });
       }
       const answer = known
-        ? problem(known.status, known.message, known.code, requestId, known.headers, known.details)
-        : problem(500, '', 'INTERNAL_SERVER_ERROR', requestId);
+        ? problemResponse(known.status, known.message, known.code, input.requestId, known.headers, known.details)
+        : problemResponse(500, '', 'INTERNAL_SERVER_ERROR', input.requestId);
       return finish(answer, origin, method);
     }
   }
 
-  function run(req: MutableRequest, entry: Entry, event: ProxyEvent): Promise<HttpResult> {
+  function run(req: MutableRequest, entry: Entry, body: InboundRequest['body']): Promise<HttpResult> {
     let last = -1;
     const step = async (index: number): Promise<HttpResult> => {
       if (index <= last) throw new Error('Middleware called next() more than once');
       last = index;
       const middleware = middlewares[index];
-      return middleware ? middleware(req, () => step(index + 1)) : call(req, entry, event);
+      return middleware ? middleware(req, () => step(index + 1)) : call(req, entry, body);
     };
     return step(0);
   }
@@ -182,7 +235,7 @@ export function createApp(options: AppOptions = {}): App {
    * Adds CORS headers to a result (the handler's own headers win; its `Vary` gains `Origin`) and drops HEAD bodies,
    * as API Gateway would. Mutates `result`: it is always a fresh object, and copying headers costs on every request.
    */
-  function finish(result: ProxyResult, origin: string | undefined, method: string): ProxyResult {
+  function finish(result: HttpResponse, origin: string | undefined, method: string): HttpResponse {
     const extra = cors?.headersFor(origin);
     if (extra) {
       const headers = (result.headers ??= {});
@@ -204,28 +257,20 @@ export function createApp(options: AppOptions = {}): App {
   return app;
 }
 
-/** A problem+json answer (RFC 9457); 5xx details are hidden by `toProblem`. */
-function problem(
-  status: number,
-  message: string,
-  code: string,
-  requestId: string,
-  headers?: Record<string, string>,
-  details?: readonly Violation[],
-): ProxyResult {
-  const type = { 'content-type': 'application/problem+json' };
-  return {
-    statusCode: status,
-    headers: headers ? { ...headers, ...type } : type,
-    body: JSON.stringify(toProblem(status, message, code, details, requestId)),
-  };
+/** Whether the gateway's path parameters hold every parameter of the template (a hand-written event may not). */
+function carries(names: readonly string[], raw: InboundRequest['rawParams']): boolean {
+  for (const name of names) {
+    const value = raw?.[name];
+    if (typeof value !== 'string' || value === '') return false;
+  }
+  return true;
 }
 
 /** Validates what the route's schemas describe (query and body together), then runs the handler. */
-function call(req: MutableRequest, entry: Entry, event: ProxyEvent): Outcome {
+function call(req: MutableRequest, entry: Entry, sent: InboundRequest['body']): Outcome {
   const { query, body } = entry.route;
   if (!query && !body) return entry.handler(req as never);
-  const raw = body && bodyText(event);
+  const raw = body && bodyText(sent);
   const queryResult = query && check(query, req.query, 'query');
   const bodyResult = body && check(body, raw && parseJsonBody(raw, req.headers.get('content-type')));
   return queryResult instanceof Promise || bodyResult instanceof Promise

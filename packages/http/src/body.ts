@@ -1,5 +1,8 @@
 import { clientError, HttpError } from './errors';
 
+/** Default body limit: 1 MiB of decoded bytes. */
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+
 /** `application/json` and any `application/*+json`, with or without parameters such as `charset`. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -45,4 +48,27 @@ export function parseJsonBody(source: string, contentType: string | undefined): 
 function rejectForbiddenKeys(key: string, value: unknown): unknown {
   if (FORBIDDEN_KEYS.has(key)) throw clientError(400, `Request body contains the forbidden key "${key}"`, 'FORBIDDEN_KEY');
   return value;
+}
+
+/**
+ * Refuses a body over `limit` bytes with 413. Text is measured as UTF-8 only when it might be too large: UTF-8
+ * takes at most 3 bytes per UTF-16 unit, so most bodies are clearly small enough without counting.
+ *
+ * @example
+ * checkBodySize('{"name":"Ada"}', 1024); // passes
+ */
+export function checkBodySize(body: string | Uint8Array, limit: number): void {
+  const size = typeof body !== 'string' ? body.byteLength : body.length * 3 <= limit ? 0 : Buffer.byteLength(body, 'utf8');
+  if (size > limit) throw clientError(413, `Request body is larger than ${limit} bytes`);
+}
+
+/**
+ * The body as text, for JSON parsing: text as sent, bytes decoded as UTF-8.
+ *
+ * @example
+ * bodyText(Buffer.from('{"a":1}')); // '{"a":1}'
+ */
+export function bodyText(body: string | Uint8Array | undefined): string | undefined {
+  if (body === undefined || typeof body === 'string') return body || undefined;
+  return body.byteLength ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : undefined;
 }

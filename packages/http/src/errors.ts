@@ -2,6 +2,7 @@
  * One error base and one status table. Subclasses are generated from the table, so adding a status is one line and
  * every error serialises the same way (RFC 9457 problem details).
  */
+import type { HttpResponse } from './responses';
 
 /** One violation in a 400 validation problem: where (RFC 6901 JSON pointer), what, and a stable code. */
 export interface Violation {
@@ -83,9 +84,15 @@ export class HttpError extends Error {
   readonly headers: Record<string, string> | undefined;
 
   constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
-    super(message ?? titleOf(status), options.cause === undefined ? undefined : { cause: options.cause });
+    const checked = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+    // A 4xx is an answer, not a bug: it is never logged, nobody reads its stack, and capturing one costs more than
+    // the rest of the request. 5xx errors keep theirs for the log line.
+    const limit = Error.stackTraceLimit;
+    if (checked < 500) Error.stackTraceLimit = 0;
+    super(message ?? titleOf(checked), options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = limit;
     this.name = 'HttpError';
-    this.status = Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+    this.status = checked;
     this.code = options.code ?? codeOf(this.status);
     this.details = options.details;
     this.headers = options.headers;
@@ -136,6 +143,29 @@ export function toProblem(
   return problem;
 }
 
+/**
+ * A problem+json response (RFC 9457) built without throwing, for the answers the app gives itself (no route, bad
+ * input) and for every error it maps; 5xx details are hidden by {@link toProblem}.
+ *
+ * @example
+ * problemResponse(404, 'No route for GET /nope', 'NOT_FOUND', 'req-1');
+ */
+export function problemResponse(
+  status: number,
+  message: string,
+  code: string,
+  requestId: string,
+  headers?: Record<string, string>,
+  details?: readonly Violation[],
+): HttpResponse {
+  const type = { 'content-type': 'application/problem+json' };
+  return {
+    statusCode: status,
+    headers: headers ? { ...headers, ...type } : type,
+    body: JSON.stringify(toProblem(status, message, code, details, requestId)),
+  };
+}
+
 type HttpErrorClass = new (message?: string, options?: HttpErrorOptions) => HttpError;
 
 function defineHttpError(status: KnownStatus): HttpErrorClass {
@@ -178,21 +208,14 @@ export const InternalServerError = /* @__PURE__ */ defineHttpError(500);
 export const ServiceUnavailableError = /* @__PURE__ */ defineHttpError(503);
 
 /**
- * A client error the app raises itself (no route, bad JSON, wrong content type, body too large, invalid input),
- * built without a stack: it is an answer, not a bug, nobody reads its stack, and capturing one costs more than
- * routing the whole request. Errors thrown by handlers keep their stacks.
+ * A client error the app raises itself (no route, bad JSON, wrong content type, body too large, invalid input). Like
+ * every 4xx {@link HttpError} it carries no stack: it is an answer, not a bug.
  *
  * @example
  * throw clientError(415, 'Expected a JSON body', 'UNSUPPORTED_MEDIA_TYPE');
  */
 export function clientError(status: number, message: string, code?: string, options?: HttpErrorOptions): HttpError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new HttpError(status, message, { ...options, code });
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return new HttpError(status, message, options ? { ...options, code } : { code });
 }
 
 /** Escapes one key for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`). */

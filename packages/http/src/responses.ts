@@ -1,4 +1,14 @@
-import type { ProxyResult } from './aws/types';
+/**
+ * What the app core answers: a checked result whose body is a string (base64 when `isBase64Encoded`). The Lambda
+ * edge returns it as the proxy result; another transport writes it out as it is.
+ */
+export interface HttpResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded?: boolean;
+}
 
 /**
  * What a handler returns: a proxy result whose `body` may be omitted. Build it with {@link json}, {@link created},
@@ -86,13 +96,13 @@ export class InvalidResultError extends Error {
  * @example
  * toProxyResult({ statusCode: 200, headers: { 'x-count': 3 as unknown as string } }); // headers: { 'x-count': '3' }
  */
-export function toProxyResult(result: unknown): ProxyResult {
+export function toProxyResult(result: unknown): HttpResponse {
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = (result ?? 0) as Record<string, unknown>;
   if (!isObject(result) || !Number.isInteger(statusCode) || !((statusCode as number) >= 100 && (statusCode as number) < 600)) {
     throw invalid('an integer statusCode from 100 to 599', result);
   }
   if (body != null && typeof body !== 'string') throw invalid('a string body (use json(...) for objects)', body);
-  const out: ProxyResult = { statusCode: statusCode as number, body: body ?? '' };
+  const out: HttpResponse = { statusCode: statusCode as number, body: body ?? '' };
   if (headers != null) out.headers = mapValues(headers, headerValue);
   if (multiValueHeaders != null) {
     out.multiValueHeaders = mapValues(multiValueHeaders, (values) => {

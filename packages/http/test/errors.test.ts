@@ -54,6 +54,15 @@ describe('HttpError', () => {
     }
   });
 
+  it('captures no stack for a 4xx (an answer, never logged) and keeps it for a 5xx (logged)', () => {
+    const notFound = new NotFoundError('User 1 not found');
+    const failed = new InternalServerError('store failed');
+
+    expect(notFound.stack).toBe('NotFoundError: User 1 not found');
+    expect(failed.stack).toMatch(/\n\s+at /);
+    expect(new Error('plain').stack).toMatch(/\n\s+at /);
+  });
+
   it('keeps message, code, details, cause and headers', () => {
     const cause = new Error('root');
 

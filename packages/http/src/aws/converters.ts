@@ -1,14 +1,13 @@
 /**
- * Pure converters between the API Gateway v1 proxy event and Portico's request. Handlers never see the event.
+ * Pure converters from the API Gateway v1 proxy event to the app core's request. Handlers never see the event.
  * Nothing here touches the global `Request`/`Response`/`Headers`: loading Node's fetch stack costs cold start.
  * Every read tolerates a malformed event (wrong types, missing maps): bad input is a 4xx, never a crash.
  */
-import { clientError } from '../errors';
-import { HeaderMap, type PorticoRequest } from '../request';
+import { checkBodySize, DEFAULT_BODY_LIMIT } from '../body';
+import { decodePath, HeaderMap, RoutedRequest, type InboundRequest, type PorticoRequest } from '../request';
 import type { ProxyEvent } from './types';
 
-/** Default body limit: 1 MiB of decoded bytes. */
-export const DEFAULT_BODY_LIMIT = 1_048_576;
+export { DEFAULT_BODY_LIMIT };
 
 /**
  * Reads the event's headers case-insensitively, honouring `multiValueHeaders`.
@@ -59,41 +58,20 @@ export function readQuery(event: ProxyEvent): { query: Record<string, string>; m
  * readBody({ body: 'aGk=', isBase64Encoded: true }, 1024)?.toString(); // 'hi'
  */
 export function readBody(event: ProxyEvent, limit: number): Buffer | undefined {
-  checkBodySize(event, limit);
-  return decodeBody(event);
+  const body = eventBody(event);
+  if (body === undefined) return undefined;
+  checkBodySize(body, limit);
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
-/** The body's bytes (base64 decoded when `isBase64Encoded`), or `undefined` without one. */
-function decodeBody(event: ProxyEvent): Buffer | undefined {
+/** The body as API Gateway delivers it: text as is, a base64 (binary) body decoded to bytes; `undefined` without one. */
+function eventBody(event: ProxyEvent): string | Buffer | undefined {
   const body = event.body;
-  return typeof body === 'string' && body ? Buffer.from(body, event.isBase64Encoded === true ? 'base64' : 'utf8') : undefined;
+  if (typeof body !== 'string' || !body) return undefined;
+  return event.isBase64Encoded === true ? Buffer.from(body, 'base64') : body;
 }
 
-/** Refuses a body over `limit` decoded bytes with 413, without decoding it. */
-function checkBodySize(event: ProxyEvent, limit: number): void {
-  const body = event.body;
-  if (typeof body !== 'string') return;
-  const base64 = event.isBase64Encoded === true;
-  // UTF-8 takes at most 3 bytes per UTF-16 unit and base64 decodes 4 characters to 3 bytes: most bodies are
-  // clearly small enough, and only the others are measured exactly.
-  if (body.length * (base64 ? 0.75 : 3) <= limit) return;
-  const size = base64 ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
-  if (size > limit) throw clientError(413, `Request body is larger than ${limit} bytes`);
-}
-
-/**
- * Percent-decodes a whole request path; a malformed escape is the client's mistake (400), not a crash.
- *
- * @example
- * decodePath('/users/J%C3%BCrgen'); // '/users/Jürgen'
- */
-export function decodePath(path: string): string {
-  try {
-    return path.includes('%') ? decodeURIComponent(path) : path;
-  } catch {
-    throw clientError(400, 'The request path has a malformed percent-escape', 'MALFORMED_PATH');
-  }
-}
+export { decodePath };
 
 /** The parts of a request the router decides. */
 export interface RouteContext {
@@ -102,75 +80,65 @@ export interface RouteContext {
 }
 
 /**
- * Turns a v1 proxy event into a {@link PorticoRequest} (body not yet parsed: that needs the route's schema).
+ * Turns a v1 proxy event into the app core's {@link InboundRequest}. Never throws, whatever the event holds: every
+ * field is read with a type check, and a field of the wrong type reads as absent.
  *
  * @example
- * const req = toRequest(event, readHeaders(event), { resource: '/users/{id}', params: { id: '42' } });
+ * const res = await app.dispatch(fromProxyEvent(event));
  */
-export function toRequest(
-  event: ProxyEvent,
-  headers: HeaderMap,
-  route: RouteContext,
-  bodyLimit = DEFAULT_BODY_LIMIT,
-): PorticoRequest {
-  checkBodySize(event, bodyLimit);
-  return new EventRequest(event, headers, route);
+export function fromProxyEvent(event: ProxyEvent, headers = readHeaders(event)): InboundRequest {
+  return new ProxyEventRequest(event, headers);
 }
 
 /**
- * A {@link PorticoRequest} over one event. A class rather than an object literal so `rawBody` can be decoded on
- * first read (most handlers never look at the bytes; JSON is parsed from the event's text) while every request
- * still shares one object shape.
+ * An {@link InboundRequest} over one event. A class so the query maps and the body are read on first use (most
+ * routes never look at them) while every request shares one object shape.
  */
-class EventRequest implements PorticoRequest {
+class ProxyEventRequest implements InboundRequest {
   readonly method: string;
   readonly path: string;
-  readonly resource: string;
-  readonly params: Record<string, string>;
-  readonly body: unknown = undefined;
+  readonly resource: string | undefined;
+  readonly rawParams: Readonly<Record<string, string | null | undefined>> | null | undefined;
   readonly requestId: string;
   readonly stage: string;
   readonly sourceIp: string;
-  readonly apiKeyId?: string;
+  readonly apiKeyId: string | undefined;
   readonly #event: ProxyEvent;
-  #bytes: Buffer | undefined | null = null;
   #query: { query: Record<string, string>; multiQuery: Record<string, string[]> } | undefined;
-  #validatedQuery: Record<string, string> | undefined;
+  #body: string | Buffer | undefined | null = null;
 
   constructor(
     event: ProxyEvent,
     readonly headers: HeaderMap,
-    route: RouteContext,
   ) {
     this.#event = event;
     const context = event.requestContext;
     const identity = context?.identity;
-    this.method = text(event.httpMethod).toUpperCase();
-    this.path = decodePath(typeof event.path === 'string' ? event.path : '/');
-    this.resource = route.resource;
-    this.params = route.params;
+    const method = event.httpMethod;
+    const path = event.path;
+    const resource = event.resource;
+    const params = event.pathParameters;
+    const apiKeyId = identity?.apiKeyId;
+    this.method = typeof method === 'string' ? method.toUpperCase() : '';
+    this.path = typeof path === 'string' && path[0] === '/' ? path : '/';
+    this.resource = typeof resource === 'string' ? resource : undefined;
+    this.rawParams = typeof params === 'object' ? params : undefined;
     this.requestId = text(context?.requestId);
     this.stage = text(context?.stage);
     this.sourceIp = text(identity?.sourceIp);
-    if (typeof identity?.apiKeyId === 'string') this.apiKeyId = identity.apiKeyId;
+    this.apiKeyId = typeof apiKeyId === 'string' ? apiKeyId : undefined;
   }
 
-  // The query maps are read on first use: most routes never look at them.
   get query(): Record<string, string> {
-    return this.#validatedQuery ?? (this.#query ??= readQuery(this.#event)).query;
-  }
-
-  /** The app stores the route's validated query here. */
-  set query(value: Record<string, string>) {
-    this.#validatedQuery = value;
+    return (this.#query ??= readQuery(this.#event)).query;
   }
 
   get multiQuery(): Record<string, string[]> {
     return (this.#query ??= readQuery(this.#event)).multiQuery;
   }
 
-  get rawBody(): Buffer | undefined {
-    return this.#bytes === null ? (this.#bytes = decodeBody(this.#event)) : this.#bytes;
+  get body(): string | Buffer | undefined {
+    return this.#body === null ? (this.#body = eventBody(this.#event)) : this.#body;
   }
 }
 
@@ -179,13 +147,14 @@ function text(value: unknown): string {
 }
 
 /**
- * The body as text, for JSON parsing: the event's string as is, or its bytes decoded from base64 as UTF-8.
+ * Turns a v1 proxy event into the {@link PorticoRequest} a handler would see for `route` (body not yet parsed: that
+ * needs the route's schema), refusing a body over `bodyLimit` with 413.
  *
  * @example
- * bodyText({ body: 'eyJhIjoxfQ==', isBase64Encoded: true }); // '{"a":1}'
+ * const req = toRequest(event, readHeaders(event), { resource: '/users/{id}', params: { id: '42' } });
  */
-export function bodyText(event: ProxyEvent): string | undefined {
-  const body = event.body;
-  if (typeof body !== 'string' || !body) return undefined;
-  return event.isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body;
+export function toRequest(event: ProxyEvent, headers: HeaderMap, route: RouteContext, bodyLimit = DEFAULT_BODY_LIMIT): PorticoRequest {
+  const inbound = fromProxyEvent(event, headers);
+  if (inbound.body !== undefined) checkBodySize(inbound.body, bodyLimit);
+  return new RoutedRequest(inbound, route.resource, route.params);
 }
