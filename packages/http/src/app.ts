@@ -4,11 +4,11 @@
  */
 import { handle as lambdaHandler } from './aws/lambda';
 import type { ProxyHandler } from './aws/types';
-import { bodyText, checkBodySize, DEFAULT_BODY_LIMIT, parseJsonBody } from './body';
+import { bodyText, checkBodySize, DEFAULT_BODY_LIMIT, parseJsonBody, Refusal } from './body';
 import { createCors, type CorsOptions } from './cors';
-import { clientError, HttpError, problemResponse, type Violation } from './errors';
+import { HttpError, problemResponse, type Violation } from './errors';
 import { RoutedRequest, type InboundRequest, type PorticoRequest } from './request';
-import { toProxyResult, type HttpResponse, type HttpResult } from './responses';
+import { addHeaders, toProxyResult, type HttpResponse, type HttpResult } from './responses';
 import type { AnyRouteSpec, RouteParams } from './route';
 import { compilePath } from './router/path';
 import { createRouter } from './router/pattern-router';
@@ -199,7 +199,9 @@ export function createApp(options: AppOptions = {}): App {
       const req = new RoutedRequest(input, resource, params) as MutableRequest;
       let result: Outcome = middlewares.length ? run(req, entry, body) : call(req, entry, body);
       if (result instanceof Promise) result = await result;
-      return finish(toProxyResult(result), origin, method);
+      const response = toProxyResult(result, cors ? cors.headersFor(origin) : undefined);
+      if (method === 'HEAD') response.body = '';
+      return response;
     } catch (error) {
       const known = error instanceof HttpError ? error : undefined;
       if (!known || known.status > 499) {
@@ -231,25 +233,9 @@ export function createApp(options: AppOptions = {}): App {
     return step(0);
   }
 
-  /**
-   * Adds CORS headers to a result (the handler's own headers win; its `Vary` gains `Origin`) and drops HEAD bodies,
-   * as API Gateway would. Mutates `result`: it is always a fresh object, and copying headers costs on every request.
-   */
+  /** Adds CORS headers to one of the app's own answers and drops a HEAD body, as API Gateway would. */
   function finish(result: HttpResponse, origin: string | undefined, method: string): HttpResponse {
-    const extra = cors?.headersFor(origin);
-    if (extra) {
-      const headers = (result.headers ??= {});
-      for (const name in extra) {
-        if (name !== 'vary') {
-          if (!(name in headers)) headers[name] = extra[name]!;
-          continue;
-        }
-        let vary: string | undefined;
-        for (const key in headers) if (key.length === 4 && key.toLowerCase() === 'vary') vary = key;
-        if (vary === undefined) headers.vary = extra.vary!;
-        else if (!/\borigin\b/i.test(headers[vary]!)) headers[vary] += ', Origin';
-      }
-    }
+    if (cors) addHeaders((result.headers ??= {}), cors.headersFor(origin));
     if (method === 'HEAD') result.body = '';
     return result;
   }
@@ -266,30 +252,40 @@ function carries(names: readonly string[], raw: InboundRequest['rawParams']): bo
   return true;
 }
 
-/** Validates what the route's schemas describe (query and body together), then runs the handler. */
+/**
+ * Validates what the route's schemas describe (query and body together), then runs the handler. A request that
+ * fails is answered here with its problem, not thrown: the app's own refusals are everyday answers.
+ */
 function call(req: MutableRequest, entry: Entry, sent: InboundRequest['body']): Outcome {
   const { query, body } = entry.route;
   if (!query && !body) return entry.handler(req as never);
   const raw = body && bodyText(sent);
+  let parsed: unknown;
+  if (raw !== undefined) {
+    parsed = parseJsonBody(raw, req.headers.get('content-type'));
+    if (parsed instanceof Refusal) return problemResponse(parsed.status, parsed.message, parsed.code, req.requestId);
+  }
   const queryResult = query && check(query, req.query, 'query');
-  const bodyResult = body && check(body, raw && parseJsonBody(raw, req.headers.get('content-type')));
+  const bodyResult = body && check(body, parsed);
   return queryResult instanceof Promise || bodyResult instanceof Promise
     ? Promise.all([queryResult, bodyResult]).then(([q, b]) => validated(req, entry, raw !== undefined, q, b))
     : validated(req, entry, raw !== undefined, queryResult, bodyResult);
 }
 
-/** Stores the validated query and body on the request and runs the handler, or throws one 400 listing every violation. */
+/** Stores the validated query and body on the request and runs the handler, or answers one 400 listing every violation. */
 function validated(req: MutableRequest, entry: Entry, hasBody: boolean, q?: Validation<unknown>, b?: Validation<unknown>): Outcome {
-  const violations: Violation[] = [];
-  if (q) q.ok ? (req.query = q.value as Record<string, string>) : violations.push(...q.violations);
   if (b && !b.ok && !hasBody) {
-    throw clientError(400, 'A request body is required: send JSON with Content-Type: application/json', 'BODY_REQUIRED');
+    return problemResponse(400, 'A request body is required: send JSON with Content-Type: application/json', 'BODY_REQUIRED', req.requestId);
   }
-  if (b) b.ok ? (req.body = b.value) : violations.push(...b.violations);
-  if (violations.length) {
+  if ((q && !q.ok) || (b && !b.ok)) {
+    const violations: Violation[] = [];
+    if (q && !q.ok) violations.push(...q.violations);
+    if (b && !b.ok) violations.push(...b.violations);
     const what = b && !b.ok ? (q && !q.ok ? 'request' : 'request body') : 'query string';
-    throw clientError(400, `The ${what} is invalid`, 'VALIDATION_FAILED', { details: violations });
+    return problemResponse(400, `The ${what} is invalid`, 'VALIDATION_FAILED', req.requestId, undefined, violations);
   }
+  if (q) req.query = q.value as Record<string, string>;
+  if (b) req.body = b.value;
   return entry.handler(req as never);
 }
 

@@ -152,16 +152,12 @@ export function decodePath(path: string): string {
 
 /**
  * The {@link PorticoRequest} the core builds from an inbound request and its route. A class rather than an object
- * literal so the decoded path and the body bytes are computed on first read (most handlers never look at them)
- * while every request still shares one object shape.
+ * literal so what most handlers never read (the decoded path, the body bytes, the request context) is computed on
+ * first read, while every request still shares one object shape.
  */
 export class RoutedRequest implements PorticoRequest {
   readonly method: string;
   readonly headers: HeaderMap;
-  readonly requestId: string;
-  readonly stage: string;
-  readonly sourceIp: string;
-  readonly apiKeyId?: string;
   /** The core stores the route's validated body here. */
   body: unknown = undefined;
   readonly #inbound: InboundRequest;
@@ -177,10 +173,22 @@ export class RoutedRequest implements PorticoRequest {
     this.#inbound = inbound;
     this.method = inbound.method;
     this.headers = inbound.headers;
-    this.requestId = inbound.requestId;
-    this.stage = inbound.stage;
-    this.sourceIp = inbound.sourceIp;
-    this.apiKeyId = inbound.apiKeyId;
+  }
+
+  get requestId(): string {
+    return this.#inbound.requestId;
+  }
+
+  get stage(): string {
+    return this.#inbound.stage;
+  }
+
+  get sourceIp(): string {
+    return this.#inbound.sourceIp;
+  }
+
+  get apiKeyId(): string | undefined {
+    return this.#inbound.apiKeyId;
   }
 
   get path(): string {

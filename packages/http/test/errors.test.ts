@@ -63,6 +63,21 @@ describe('HttpError', () => {
     expect(new Error('plain').stack).toMatch(/\n\s+at /);
   });
 
+  it('is an Error to whoever checks: instanceof, toString, a writable stack, the cause', () => {
+    const cause = new Error('root');
+    const error = new NotFoundError('User 1 not found', { cause });
+
+    error.stack = 'rewritten';
+
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toBe('NotFoundError: User 1 not found');
+    expect(error.stack).toBe('rewritten');
+    expect(error.cause).toBe(cause);
+    expect(() => {
+      throw error;
+    }).toThrow('User 1 not found');
+  });
+
   it('keeps message, code, details, cause and headers', () => {
     const cause = new Error('root');
 

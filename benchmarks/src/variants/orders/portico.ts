@@ -1,5 +1,5 @@
 /** The orders API on @portico/http: route specs with their query and body schemas, the CORS allowlist in the app options. */
-import { createApp, defineRoute, json, noContent, NotFoundError } from '@portico/http';
+import { createApp, defineRoute, handle, json, noContent, NotFoundError } from '@portico/http';
 import { CreateOrder, ListOrdersQuery, ORDERS_CORS, UpdateOrder, orders } from '../../shared/orders';
 
 const routes = {
@@ -32,4 +32,4 @@ app.handle(routes.removeItem, (req) => {
   return noContent();
 });
 
-export const handler = app.lambda();
+export const handler = handle(app);

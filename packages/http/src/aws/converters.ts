@@ -28,27 +28,49 @@ export function readHeaders(event: ProxyEvent): HeaderMap {
  * // { query: { tag: 'b' }, multiQuery: { tag: ['a', 'b'] } }
  */
 export function readQuery(event: ProxyEvent): { query: Record<string, string>; multiQuery: Record<string, string[]> } {
+  return { query: readSingleQuery(event), multiQuery: readMultiQuery(event) };
+}
+
+/**
+ * One value per key: the last of the multi-value map's, else the single-value map's (hand-written events often have
+ * only it). Plain loops and no arrays: most requests that read the query read only this.
+ */
+function readSingleQuery(event: ProxyEvent): Record<string, string> {
   const query: Record<string, string> = Object.create(null);
+  const multi = event.multiValueQueryStringParameters;
+  for (const name in multi) {
+    const list: unknown = multi[name];
+    if (!Array.isArray(list)) continue;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const value: unknown = list[i];
+      if (typeof value === 'string') {
+        query[name] = value;
+        break;
+      }
+    }
+  }
+  const single = event.queryStringParameters;
+  for (const name in single) {
+    const value: unknown = single[name];
+    if (typeof value === 'string' && !(name in query)) query[name] = value;
+  }
+  return query;
+}
+
+function readMultiQuery(event: ProxyEvent): Record<string, string[]> {
   const multiQuery: Record<string, string[]> = Object.create(null);
   const multi = event.multiValueQueryStringParameters;
   for (const name in multi) {
     const list: unknown = multi[name];
     const values = Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
-    if (values.length) {
-      multiQuery[name] = values;
-      query[name] = values[values.length - 1]!;
-    }
+    if (values.length) multiQuery[name] = values;
   }
-  // The single-value map fills in names the multi-value map lacks (hand-written events often have only it).
   const single = event.queryStringParameters;
   for (const name in single) {
     const value: unknown = single[name];
-    if (typeof value === 'string' && !(name in query)) {
-      multiQuery[name] = [value];
-      query[name] = value;
-    }
+    if (typeof value === 'string' && !(name in multiQuery)) multiQuery[name] = [value];
   }
-  return { query, multiQuery };
+  return multiQuery;
 }
 
 /**
@@ -99,12 +121,9 @@ class ProxyEventRequest implements InboundRequest {
   readonly path: string;
   readonly resource: string | undefined;
   readonly rawParams: Readonly<Record<string, string | null | undefined>> | null | undefined;
-  readonly requestId: string;
-  readonly stage: string;
-  readonly sourceIp: string;
-  readonly apiKeyId: string | undefined;
   readonly #event: ProxyEvent;
-  #query: { query: Record<string, string>; multiQuery: Record<string, string[]> } | undefined;
+  #query: Record<string, string> | undefined;
+  #multiQuery: Record<string, string[]> | undefined;
   #body: string | Buffer | undefined | null = null;
 
   constructor(
@@ -112,29 +131,37 @@ class ProxyEventRequest implements InboundRequest {
     readonly headers: HeaderMap,
   ) {
     this.#event = event;
-    const context = event.requestContext;
-    const identity = context?.identity;
-    const method = event.httpMethod;
-    const path = event.path;
-    const resource = event.resource;
-    const params = event.pathParameters;
-    const apiKeyId = identity?.apiKeyId;
+    const { httpMethod: method, path, resource, pathParameters: params } = event;
     this.method = typeof method === 'string' ? method.toUpperCase() : '';
     this.path = typeof path === 'string' && path[0] === '/' ? path : '/';
     this.resource = typeof resource === 'string' ? resource : undefined;
     this.rawParams = typeof params === 'object' ? params : undefined;
-    this.requestId = text(context?.requestId);
-    this.stage = text(context?.stage);
-    this.sourceIp = text(identity?.sourceIp);
-    this.apiKeyId = typeof apiKeyId === 'string' ? apiKeyId : undefined;
+  }
+
+  // Read where used: most requests never look at them.
+  get requestId(): string {
+    return text(this.#event.requestContext?.requestId);
+  }
+
+  get stage(): string {
+    return text(this.#event.requestContext?.stage);
+  }
+
+  get sourceIp(): string {
+    return text(this.#event.requestContext?.identity?.sourceIp);
+  }
+
+  get apiKeyId(): string | undefined {
+    const id = this.#event.requestContext?.identity?.apiKeyId;
+    return typeof id === 'string' ? id : undefined;
   }
 
   get query(): Record<string, string> {
-    return (this.#query ??= readQuery(this.#event)).query;
+    return (this.#query ??= readSingleQuery(this.#event));
   }
 
   get multiQuery(): Record<string, string[]> {
-    return (this.#query ??= readQuery(this.#event)).multiQuery;
+    return (this.#multiQuery ??= readMultiQuery(this.#event));
   }
 
   get body(): string | Buffer | undefined {
