@@ -143,11 +143,17 @@ export function createApp(options: AppOptions = {}): App {
     lambda: () => lambdaHandler(app),
   };
 
+  /** One request, start to finish; a settled promise unless a handler (or an async schema) returns a pending one. */
+  function dispatch(input: InboundRequest): Promise<HttpResponse> {
+    const response = answer(input);
+    return response instanceof Promise ? response : Promise.resolve(response);
+  }
+
   /**
-   * One request, start to finish. Synchronous until a handler (or an async schema) returns a promise, so most
-   * requests cost the one promise `async` returns.
+   * The answer to one request, synchronous until a handler returns a promise: not an `async` function, whose frame
+   * and promise cost more than routing. Never throws: every failure becomes a problem response.
    */
-  async function dispatch(input: InboundRequest): Promise<HttpResponse> {
+  function answer(input: InboundRequest): HttpResponse | Promise<HttpResponse> {
     const method = input.method;
     let origin: string | undefined;
     try {
@@ -197,29 +203,50 @@ export function createApp(options: AppOptions = {}): App {
       const body = input.body;
       if (body !== undefined) checkBodySize(body, bodyLimit);
       const req = new RoutedRequest(input, resource, params) as MutableRequest;
-      let result: Outcome = middlewares.length ? run(req, entry, body) : call(req, entry, body);
-      if (result instanceof Promise) result = await result;
+      const result: Outcome = middlewares.length ? run(req, entry, body) : call(req, entry, body);
+      if (result instanceof Promise) {
+        return result.then(
+          (settled) => respond(settled, input, origin),
+          (error: unknown) => fail(error, input, origin),
+        );
+      }
+      return respond(result, input, origin);
+    } catch (error) {
+      return fail(error, input, origin);
+    }
+  }
+
+  /** The checked proxy result for what a handler returned, with CORS headers; a bad result is a logged 500. */
+  function respond(result: HttpResult, input: InboundRequest, origin: string | undefined): HttpResponse {
+    try {
       const response = toProxyResult(result, cors ? cors.headersFor(origin) : undefined);
-      if (method === 'HEAD') response.body = '';
+      if (input.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {
-      const known = error instanceof HttpError ? error : undefined;
-      if (!known || known.status > 499) {
-        safeLog(logger, {
-          level: 'error',
-          message: error instanceof Error ? error.message : 'Non-error thrown',
-          requestId: input.requestId,
-          method: method || undefined,
-          path: input.path,
-          status: known?.status ?? 500,
-          error: serializeError(error, 0),
-        });
-      }
-      const answer = known
-        ? problemResponse(known.status, known.message, known.code, input.requestId, known.headers, known.details)
-        : problemResponse(500, '', 'INTERNAL_SERVER_ERROR', input.requestId);
-      return finish(answer, origin, method);
+      return fail(error, input, origin);
     }
+  }
+
+  /** The one mapping point: an error becomes a problem response; anything but a 4xx is logged first. */
+  function fail(error: unknown, input: InboundRequest, origin: string | undefined): HttpResponse {
+    const method = input.method;
+    const known = error instanceof HttpError ? error : undefined;
+    if (!known || known.status > 499) {
+      safeLog(logger, () => ({
+        level: 'error',
+        message: error instanceof Error ? error.message : 'Non-error thrown',
+        requestId: input.requestId,
+        method: method || undefined,
+        path: input.path,
+        status: known?.status ?? 500,
+        error: serializeError(error, 0),
+      }));
+    }
+    const problem = known
+      ? problemResponse(known.status, known.message, known.code, input.requestId, known.headers, known.details)
+      : problemResponse(500, '', 'INTERNAL_SERVER_ERROR', input.requestId);
+    // A thrown HttpError may carry headers named in any case; the app's own are lower case.
+    return finish(problem, origin, method, !known?.headers);
   }
 
   function run(req: MutableRequest, entry: Entry, body: InboundRequest['body']): Promise<HttpResult> {
@@ -233,9 +260,12 @@ export function createApp(options: AppOptions = {}): App {
     return step(0);
   }
 
-  /** Adds CORS headers to one of the app's own answers and drops a HEAD body, as API Gateway would. */
-  function finish(result: HttpResponse, origin: string | undefined, method: string): HttpResponse {
-    if (cors) addHeaders((result.headers ??= {}), cors.headersFor(origin));
+  /**
+   * Adds CORS headers to one of the app's own answers and drops a HEAD body, as API Gateway would. `lowerCase`: every
+   * header name of `result` is lower case.
+   */
+  function finish(result: HttpResponse, origin: string | undefined, method: string, lowerCase = true): HttpResponse {
+    if (cors) addHeaders((result.headers ??= {}), cors.headersFor(origin), lowerCase);
     if (method === 'HEAD') result.body = '';
     return result;
   }
@@ -289,11 +319,12 @@ function validated(req: MutableRequest, entry: Entry, hasBody: boolean, q?: Vali
   return entry.handler(req as never);
 }
 
-function safeLog(logger: Logger, entry: LogEntry): void {
+function safeLog(logger: Logger, entry: () => LogEntry): void {
   try {
-    logger.error(entry);
+    logger.error(entry());
   } catch {
-    // A broken logger must not turn a 500 into a crash; there is nowhere left to report to.
+    // A broken logger (or an error whose getters throw) must not turn a 500 into a crash; there is nowhere left to
+    // report to.
   }
 }
 

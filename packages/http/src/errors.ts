@@ -250,6 +250,9 @@ export function clientError(status: number, message: string, code?: string, opti
 /** Escapes one key for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`). */
 export function toPointer(path: readonly PropertyKey[]): string {
   let pointer = '';
-  for (const key of path) pointer += '/' + String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+  for (const key of path) {
+    const text = String(key);
+    pointer += '/' + (text.includes('~') || text.includes('/') ? text.replaceAll('~', '~0').replaceAll('/', '~1') : text);
+  }
   return pointer;
 }

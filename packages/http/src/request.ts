@@ -54,15 +54,20 @@ export class HeaderMap {
     let joined: string | undefined;
     const multi = this.#multi;
     for (const key in multi) {
+      if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
       const list = multi[key];
-      if (key.length !== wanted.length || !Array.isArray(list) || key.toLowerCase() !== wanted) continue;
-      for (const value of list) if (typeof value === 'string') joined = joined === undefined ? value : `${joined}, ${value}`;
+      if (!Array.isArray(list)) continue;
+      for (let i = 0; i < list.length; i++) {
+        const value: unknown = list[i];
+        if (typeof value === 'string') joined = joined === undefined ? value : `${joined}, ${value}`;
+      }
     }
     if (joined !== undefined) return joined;
     const single = this.#single;
     for (const key in single) {
+      if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
       const value = single[key];
-      if (key.length === wanted.length && typeof value === 'string' && key.toLowerCase() === wanted) return value;
+      if (typeof value === 'string') return value;
     }
     return undefined;
   }
