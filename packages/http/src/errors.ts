@@ -107,10 +107,11 @@ const ErrorBase = /* @__PURE__ */ (() => {
  * throw new HttpError(409, 'User 42 already exists', { code: 'USER_EXISTS' });
  */
 export class HttpError extends ErrorBase {
-  readonly status: number;
-  readonly code: string;
-  readonly details: readonly Violation[] | undefined;
-  readonly headers: Record<string, string> | undefined;
+  // `declare`d and assigned in the constructor: a class field would be defined, then written, on every error.
+  declare readonly status: number;
+  declare readonly code: string;
+  declare readonly details: readonly Violation[] | undefined;
+  declare readonly headers: Record<string, string> | undefined;
   declare readonly cause?: unknown;
 
   constructor(status: number, message?: string, options: HttpErrorOptions = {}) {

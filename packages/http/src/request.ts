@@ -161,23 +161,25 @@ export function decodePath(path: string): string {
  * first read, while every request still shares one object shape.
  */
 export class RoutedRequest implements PorticoRequest {
-  readonly method: string;
-  readonly headers: HeaderMap;
+  // `declare`d and assigned in the constructor: a class field would be defined, then written, on every request.
+  declare readonly method: string;
+  declare readonly headers: HeaderMap;
+  declare readonly resource: string;
+  declare readonly params: Record<string, string>;
   /** The core stores the route's validated body here. */
-  body: unknown = undefined;
+  declare body: unknown;
   readonly #inbound: InboundRequest;
   #path: string | undefined;
   #query: Record<string, string> | undefined;
   #bytes: Buffer | undefined | null = null;
 
-  constructor(
-    inbound: InboundRequest,
-    readonly resource: string,
-    readonly params: Record<string, string>,
-  ) {
+  constructor(inbound: InboundRequest, resource: string, params: Record<string, string>) {
     this.#inbound = inbound;
     this.method = inbound.method;
     this.headers = inbound.headers;
+    this.resource = resource;
+    this.params = params;
+    this.body = undefined;
   }
 
   get requestId(): string {

@@ -117,20 +117,20 @@ export function fromProxyEvent(event: ProxyEvent, headers = readHeaders(event)):
  * routes never look at them) while every request shares one object shape.
  */
 class ProxyEventRequest implements InboundRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly resource: string | undefined;
-  readonly rawParams: Readonly<Record<string, string | null | undefined>> | null | undefined;
+  // `declare`d and assigned in the constructor: a class field would be defined, then written, on every request.
+  declare readonly method: string;
+  declare readonly path: string;
+  declare readonly resource: string | undefined;
+  declare readonly rawParams: Readonly<Record<string, string | null | undefined>> | null | undefined;
+  declare readonly headers: HeaderMap;
   readonly #event: ProxyEvent;
   #query: Record<string, string> | undefined;
   #multiQuery: Record<string, string[]> | undefined;
   #body: string | Buffer | undefined | null = null;
 
-  constructor(
-    event: ProxyEvent,
-    readonly headers: HeaderMap,
-  ) {
+  constructor(event: ProxyEvent, headers: HeaderMap) {
     this.#event = event;
+    this.headers = headers;
     const { httpMethod: method, path, resource, pathParameters: params } = event;
     this.method = typeof method === 'string' ? method.toUpperCase() : '';
     this.path = typeof path === 'string' && path[0] === '/' ? path : '/';
