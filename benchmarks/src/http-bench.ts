@@ -272,7 +272,20 @@ function report(harnesses: Harness[], surface: { app: BundleInfo; routerHelpers:
     '',
     '## Targets',
     '',
-    table(['target for @portico/http', 'measured', 'result'], harnesses.flatMap(targetRows), ['l', 'l', 'l']),
+    table(
+      ['target for @portico/http', 'measured', 'result'],
+      [
+        ...harnesses.flatMap(targetRows),
+        surface
+          ? [
+              'router + helpers ≤ 3 KB gzip (valibot external)',
+              `${int(surface.routerHelpers.gzipBytes)} B gzip (${int(surface.routerHelpers.bytes)} B minified)`,
+              pass(surface.routerHelpers.gzipBytes <= 3 * 1024),
+            ]
+          : ['router + helpers ≤ 3 KB gzip (valibot external)', 'not measured (bundling failed)', '–'],
+      ],
+      ['l', 'l', 'l'],
+    ),
     '',
     ...harnesses.flatMap((h) => [`## ${h.label}`, '', harnessTable(h), '']),
     '## Status per event (bold = not what a correct REST API answers)',

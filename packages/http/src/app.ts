@@ -5,10 +5,10 @@
 import { handle as lambdaHandler } from './aws/lambda';
 import type { ProxyHandler } from './aws/types';
 import { bodyText, checkBodySize, DEFAULT_BODY_LIMIT, parseJsonBody, Refusal } from './body';
-import { createCors, type CorsOptions } from './cors';
+import { addCorsHeaders, createCors, type CorsOptions } from './cors';
 import { HttpError, problemResponse, type Violation } from './errors';
 import { RoutedRequest, type InboundRequest, type PorticoRequest } from './request';
-import { addHeaders, toProxyResult, type HttpResponse, type HttpResult } from './responses';
+import { toProxyResult, type HttpResponse, type HttpResult } from './responses';
 import type { AnyRouteSpec, RouteParams } from './route';
 import { compilePath } from './router/path';
 import { createRouter } from './router/pattern-router';
@@ -203,7 +203,8 @@ export function createApp(options: AppOptions = {}): App {
   /** The checked proxy result for what a handler returned, with CORS headers; a bad result is a logged 500. */
   function respond(result: HttpResult, input: InboundRequest, origin: string | undefined): HttpResponse {
     try {
-      const response = toProxyResult(result, cors ? cors.headersFor(origin) : undefined);
+      const response = toProxyResult(result);
+      if (cors) addCorsHeaders((response.headers ??= {}), cors.headersFor(origin));
       if (input.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {
@@ -249,7 +250,7 @@ export function createApp(options: AppOptions = {}): App {
    * header name of `result` is lower case.
    */
   function finish(result: HttpResponse, origin: string | undefined, method: string, lowerCase = true): HttpResponse {
-    if (cors) addHeaders((result.headers ??= {}), cors.headersFor(origin), lowerCase);
+    if (cors) addCorsHeaders((result.headers ??= {}), cors.headersFor(origin), lowerCase);
     if (method === 'HEAD') result.body = '';
     return result;
   }

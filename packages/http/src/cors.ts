@@ -116,3 +116,34 @@ function patternExpression(patterns: readonly string[]): RegExp {
   const alternatives = patterns.map((origin) => origin.split('*').map(escape).join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*'));
   return new RegExp(`^(?:${alternatives.join('|')})$`, 'i');
 }
+
+/**
+ * Adds CORS headers (`extra`, lower-case names) to a response's `headers` where no header of that name, in any
+ * case, is set (the handler's own win); an extra `vary` is merged into an existing Vary instead. `lowerCase` says
+ * every name in `headers` is lower case already, which spares a scan per name. Mutates and returns `headers`.
+ *
+ * @example
+ * addCorsHeaders({ Vary: 'Accept' }, { vary: 'Origin' }); // { Vary: 'Accept, Origin' }
+ */
+export function addCorsHeaders(headers: Record<string, string>, extra: Readonly<Record<string, string>>, lowerCase = false): Record<string, string> {
+  for (const name in extra) {
+    const value = extra[name]!;
+    const own = lowerCase ? (headers[name] === undefined ? undefined : name) : nameIn(headers, name);
+    if (own === undefined) headers[name] = value;
+    else if (name === 'vary' && !listHas(headers[own]!, value)) headers[own] += `, ${value}`;
+  }
+  return headers;
+}
+
+/** Whether a comma-separated header value lists `item` (case-insensitive). */
+function listHas(list: string, item: string): boolean {
+  const wanted = item.toLowerCase();
+  return list.split(',').some((part) => part.trim().toLowerCase() === wanted);
+}
+
+/** The key of `headers` that spells `name` (lower case) in any case, if any. Plain loop: it runs per response. */
+function nameIn(headers: Record<string, string>, name: string): string | undefined {
+  if (name in headers) return name;
+  for (const key in headers) if (key.length === name.length && key.toLowerCase() === name) return key;
+  return undefined;
+}
