@@ -32,7 +32,7 @@ export interface Cors {
 
 type Answers = { simple: Record<string, string>; preflight: Record<string, string> };
 
-/** How many client-chosen allowed origins (case variants, pattern matches) keep a cached answer. */
+/** How many client-chosen origins (case variants, pattern matches, refused ones) keep a cached answer. */
 const RECENT_ORIGINS = 64;
 
 /**
@@ -83,8 +83,8 @@ export function createCors(options: CorsOptions): Cors {
   };
   // The answers a client cannot multiply: one per configured origin, as configured and as browsers spell it,
   // built here once. Anything else the client chooses (a case variant, one of the endless subdomains a pattern
-  // matches) is answered from a small cache that forgets its oldest entry when full, so a warm function's memory
-  // stays flat whatever origins it is sent.
+  // matches, a foreign origin) is answered from a small cache that forgets its oldest entry when full, so a warm
+  // function's memory stays flat whatever origins it is sent.
   const fixed = new Map<string, Answers>();
   if (any) fixed.set('*', answer('*'));
   for (const origin of list) {
@@ -99,9 +99,8 @@ export function createCors(options: CorsOptions): Cors {
     if (origin === undefined) return none;
     let entry = fixed.get(origin) ?? recent.get(origin);
     if (!entry) {
-      if (!allowed(origin)) return refused;
       // The spec has the browser compare Access-Control-Allow-Origin with its Origin byte for byte: echo it as sent.
-      entry = answer(origin);
+      entry = allowed(origin) ? answer(origin) : refused;
       if (recent.size >= RECENT_ORIGINS) recent.delete(recent.keys().next().value!);
       recent.set(origin, entry);
     }
