@@ -7,6 +7,7 @@ import { build, type Metafile } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { HarnessId } from './shared/events';
 
 /** This package's folder, found from the working directory so the module loads under tsx (ESM) and jest (CJS) alike. */
 export const ROOT = findPackageRoot(process.cwd());
@@ -22,7 +23,8 @@ export interface Variant {
 export const VARIANTS: readonly Variant[] = [
   { id: 'switch', label: 'hand-written switch' },
   { id: 'portico', label: '@portico/http' },
-  { id: 'middy', label: 'Middy 7' },
+  { id: 'middy7', label: 'Middy 7' },
+  { id: 'middy6', label: 'Middy 6' },
   { id: 'hono', label: 'Hono 4 (aws-lambda)' },
   { id: 'powertools', label: 'Powertools event-handler' },
   { id: 'schema-only', label: 'valibot schema alone (reference)', reference: true },
@@ -109,10 +111,16 @@ function porticoFiles(meta: Metafile): Record<string, number> {
   return files;
 }
 
+/** A variant's source: `variants/<harness>/<id>.ts`, except the floor, which is the same for every harness. */
+function entryOf(harness: HarnessId, id: string): string {
+  return id === 'floor' ? join(ROOT, 'src', 'variants', 'floor.ts') : join(ROOT, 'src', 'variants', harness, `${id}.ts`);
+}
+
 /** Bundles one variant twice (with valibot, and valibot external); `outDir` lets the tests build apart from a running bench. */
-export async function bundleVariant(id: string, outDir = OUT_DIR): Promise<VariantBundles> {
-  const entry = join(ROOT, 'src', 'variants', `${id}.ts`);
-  const [full, noSchema] = await Promise.all([bundleOne(entry, id, false, outDir), bundleOne(entry, id, true, outDir)]);
+export async function bundleVariant(harness: HarnessId, id: string, outDir = OUT_DIR): Promise<VariantBundles> {
+  const entry = entryOf(harness, id);
+  const name = `${harness}-${id}`;
+  const [full, noSchema] = await Promise.all([bundleOne(entry, name, false, outDir), bundleOne(entry, name, true, outDir)]);
   return { full, noSchema };
 }
 

@@ -1,31 +1,37 @@
 /**
- * Issue 2's benchmark: the same 8-event mix through a hand-written switch, @portico/http, Middy, Hono and Powertools,
- * all bundled identically. Measures bundle size, cold start (import + first call over bare node, fresh processes),
- * warm per-invocation cost and p99 (in-process loop, one fresh process per run), and status correctness.
+ * @portico/http against a hand-written switch and its peers, in two independent harnesses: the users API (a gateway
+ * resource per route) and an orders API (one function behind `ANY /{proxy+}`), each written once per variant with its
+ * own schemas and event mix, all bundled identically (esbuild, minified, ESM, node22). Measures, side by side in one
+ * run: bundle size; import + first call in fresh processes (median, read net of the empty handler); warm CPU time per
+ * invocation in one fresh process per variant and round (median of rounds); p99; and whether each answer's status is
+ * what a correct REST API sends.
  *
- * The "store" is a synchronous fixed-data stub shared by every variant: this measures framework overhead, not
- * DynamoDB. Not a timed test: figures depend on the machine; compare variants within one run only.
+ * The stores are synchronous fixed-data stubs: this measures framework overhead, not a database. Not a timed test:
+ * figures depend on the machine; compare variants within one run only.
  *
  *   pnpm --filter @portico/benchmarks bench:http        (BENCH_QUICK=1 for a smoke run)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { bundlePorticoSurfaces, bundleVariant, OUT_DIR, ROOT, VARIANTS, type BundleInfo, type VariantBundles } from './bundle';
-import { buildMix } from './shared/events';
+import { bundlePorticoSurfaces, bundleVariant, OUT_DIR, ROOT, VARIANTS, type BundleInfo, type Variant, type VariantBundles } from './bundle';
+import { buildMix, HARNESSES, type HarnessId, type MixEntry } from './shared/events';
 import { int, kb, median, ms, pass, runNode, table, us } from './stats';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 5 : 15));
-const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? (QUICK ? 1 : 5));
-const WARMUP_MIXES = QUICK ? 500 : 2_000;
-const MEASURED_MIXES = QUICK ? 2_000 : 10_000;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 3 : 15));
+const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? (QUICK ? 1 : 7));
+const WARMUP_MIXES = QUICK ? 200 : 1_000;
+const MEASURED_MIXES = QUICK ? 500 : 4_000;
 
 const RUNNERS = join(ROOT, 'src', 'runners');
 
 interface WarmRun {
   calls: number;
-  meanNs: number;
+  /** Median batch, per invocation. */
+  cpuNs: number;
+  cpuMeanNs: number;
+  wallNs: number;
   p50Ns: number;
   p99Ns: number;
   perEventMeanNs: number[];
@@ -33,131 +39,161 @@ interface WarmRun {
   valid: boolean[];
 }
 
-interface Row {
-  id: string;
-  label: string;
-  reference?: boolean;
+interface Row extends Variant {
   bundles?: VariantBundles;
   error?: string;
-  /** Wall time of each cold run minus the bare-node run just before it: pairing cancels drift on a busy box. */
-  coldWall: number[];
-  coldInProcess: number[];
+  cold: number[];
   coldStatus?: number;
   warm: WarmRun[];
+}
+
+interface Harness {
+  id: HarnessId;
+  label: string;
+  mix: MixEntry[];
+  eventsFile: string;
+  rows: Row[];
 }
 
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const loadBefore = loadavg()[0]!;
-  const mix = buildMix();
-  const eventsFile = join(OUT_DIR, 'events.json');
-  writeFileSync(eventsFile, JSON.stringify(mix, null, 2));
-
-  const rows: Row[] = [];
-  for (const v of VARIANTS) {
-    const row: Row = { ...v, coldWall: [], coldInProcess: [], warm: [] };
-    try {
-      row.bundles = await bundleVariant(v.id);
-    } catch (err) {
-      row.error = `bundle failed: ${(err as Error).message.split('\n')[0]}`;
+  const harnesses: Harness[] = [];
+  for (const { id, label } of HARNESSES) {
+    const mix = buildMix(id);
+    const eventsFile = join(OUT_DIR, `${id}-events.json`);
+    writeFileSync(eventsFile, JSON.stringify(mix, null, 2));
+    const rows: Row[] = [];
+    for (const v of VARIANTS) {
+      const row: Row = { ...v, cold: [], warm: [] };
+      try {
+        row.bundles = await bundleVariant(id, v.id);
+      } catch (err) {
+        row.error = `bundle failed: ${(err as Error).message.split('\n')[0]}`;
+      }
+      rows.push(row);
     }
-    rows.push(row);
+    harnesses.push({ id, label, mix, eventsFile, rows });
   }
-  const live = rows.filter((r) => r.bundles);
   let surface: { app: BundleInfo; routerHelpers: BundleInfo } | undefined;
   try {
     surface = await bundlePorticoSurfaces();
   } catch {
-    // Reported as missing: the variant row already carries the bundling error.
+    // Reported as missing: the variant rows already carry the bundling error.
   }
 
-  // Cold: interleave bare node and every variant per iteration so drift on a noisy 2-core box hits all alike.
-  const bare: number[] = [];
-  log(`cold start: ${COLD_RUNS} fresh processes per variant`);
+  // Cold: one fresh process per variant per iteration, interleaved, so drift on a noisy box hits all alike.
+  log(`cold start: ${COLD_RUNS} fresh processes per variant and harness`);
   for (let i = 0; i < COLD_RUNS; i++) {
-    for (const row of live) {
-      const baseline = (await runNode([join(RUNNERS, 'cold.mjs'), '-', eventsFile])).wallNs;
-      bare.push(baseline);
-      const r = await runNode([join(RUNNERS, 'cold.mjs'), join(ROOT, row.bundles!.full.file), eventsFile]);
-      if (r.code !== 0) {
-        row.error = `cold run failed: ${lastLine(r.stderr)}`;
-        continue;
+    for (const h of harnesses) {
+      for (const row of h.rows.filter((r) => r.bundles)) {
+        const r = await runNode([join(RUNNERS, 'cold.mjs'), join(ROOT, row.bundles!.full.file), h.eventsFile]);
+        if (r.code !== 0) {
+          row.error = `cold run failed: ${lastLine(r.stderr)}`;
+          continue;
+        }
+        const { ns, status } = JSON.parse(r.stdout) as { ns: number; status: number };
+        row.cold.push(ns);
+        row.coldStatus = status;
       }
-      const { ns, status } = JSON.parse(r.stdout) as { ns: number; status: number };
-      row.coldWall.push(r.wallNs - baseline);
-      row.coldInProcess.push(ns);
-      row.coldStatus = status;
     }
   }
 
-  log(`warm: ${WARM_ROUNDS} round(s) x ${MEASURED_MIXES} mixes (${MEASURED_MIXES * mix.length} calls) after ${WARMUP_MIXES} warm-up mixes`);
+  log(`warm: ${WARM_ROUNDS} round(s): ${WARMUP_MIXES} warm-up mixes, then ${MEASURED_MIXES} mixes on CPU time, per variant and harness`);
   for (let round = 0; round < WARM_ROUNDS; round++) {
-    for (const row of live) {
-      const r = await runNode([join(RUNNERS, 'warm.mjs'), join(ROOT, row.bundles!.full.file), eventsFile, String(WARMUP_MIXES), String(MEASURED_MIXES)]);
-      if (r.code !== 0) {
-        row.error = `warm run failed: ${lastLine(r.stderr)}`;
-        continue;
+    for (const h of harnesses) {
+      for (const row of h.rows.filter((r) => r.bundles)) {
+        const args = [join(RUNNERS, 'warm.mjs'), join(ROOT, row.bundles!.full.file), h.eventsFile, String(WARMUP_MIXES), String(MEASURED_MIXES)];
+        const r = await runNode(args);
+        if (r.code !== 0) {
+          row.error = `warm run failed: ${lastLine(r.stderr)}`;
+          continue;
+        }
+        row.warm.push(JSON.parse(r.stdout) as WarmRun);
       }
-      row.warm.push(JSON.parse(r.stdout) as WarmRun);
     }
   }
 
   const load = `1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
-  const md = report(rows, mix, median(bare), surface, load);
+  const md = report(harnesses, surface, load);
   writeFileSync(join(ROOT, 'results', 'http.md'), md);
   process.stdout.write(`\n${md}\n`);
 }
 
-function report(
-  rows: Row[],
-  mix: ReturnType<typeof buildMix>,
-  bareNs: number,
-  surface: { app: BundleInfo; routerHelpers: BundleInfo } | undefined,
-  load: string,
-): string {
-  const warmMean = (r: Row) => median(r.warm.map((w) => w.meanNs));
-  const warmP99 = (r: Row) => median(r.warm.map((w) => w.p99Ns));
-  const coldOver = (r: Row) => median(r.coldWall);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const ok = (r: Row | undefined): r is Row => !!r && !r.error && r.warm.length > 0 && r.coldWall.length > 0;
-  const base = byId.get('switch');
+const usable = (r: Row | undefined): r is Row => !!r && !r.error && r.warm.length > 0 && r.cold.length > 0;
+const cpu = (r: Row) => median(r.warm.map((w) => w.cpuNs));
+const p99 = (r: Row) => median(r.warm.map((w) => w.p99Ns));
+const cold = (r: Row) => median(r.cold);
 
-  const mainRows = rows.map((r) => {
-    if (!r.bundles) return [r.label, '–', '–', '–', '–', '–', '–', '–', '–', r.error ?? ''];
-    const statusOk = r.warm[0] ? mix.filter((m, i) => r.warm[0]!.statuses[i] === m.expected).length : 0;
-    const statusCell = r.error ? r.error : r.reference ? 'n/a' : `${statusOk}/${mix.length}`;
-    const usable = ok(r);
+/** Figures one harness's tables and targets are made of; "net" is net of the empty handler, which pays the harness. */
+function figures(h: Harness) {
+  const byId = new Map(h.rows.map((r) => [r.id, r]));
+  const floor = byId.get('floor');
+  const floorCold = usable(floor) ? cold(floor) : 0;
+  const floorCpu = usable(floor) ? cpu(floor) : 0;
+  const coldNet = (r: Row) => cold(r) - floorCold;
+  const cpuNet = (r: Row) => cpu(r) - floorCpu;
+  const base = byId.get('switch');
+  const middy6 = byId.get('middy6');
+  return { byId, floorCold, coldNet, cpuNet, base, middy6 };
+}
+
+function harnessTable(h: Harness): string {
+  const { coldNet, cpuNet, base, middy6 } = figures(h);
+  const rows = h.rows.map((r) => {
+    if (!r.bundles || !usable(r)) return [r.label, r.bundles ? kb(r.bundles.full.gzipBytes) : '–', '–', '–', '–', '–', '–', '–', '–', '–', r.error ?? 'not run'];
+    const statusOk = h.mix.filter((m, i) => r.warm[0]!.statuses[i] === m.expected).length;
+    const floor = r.id === 'floor';
     return [
       r.label,
-      kb(r.bundles.full.bytes),
       kb(r.bundles.full.gzipBytes),
-      kb(r.bundles.noSchema.gzipBytes),
-      usable ? ms(coldOver(r)) : '–',
-      usable ? ms(median(r.coldInProcess)) : '–',
-      usable ? int(1e9 / warmMean(r)) : '–',
-      usable ? us(warmMean(r)) : '–',
-      usable ? us(warmP99(r)) : '–',
-      usable && ok(base) ? `${(warmMean(r) / warmMean(base)).toFixed(2)}x` : '–',
-      statusCell,
+      ms(cold(r)),
+      floor ? '–' : ms(coldNet(r)),
+      usable(base) && !floor ? `${(coldNet(r) / coldNet(base)).toFixed(2)}x` : '–',
+      us(cpu(r)),
+      floor ? '–' : us(cpuNet(r)),
+      usable(base) && !floor ? `${(cpuNet(r) / cpuNet(base)).toFixed(2)}x` : '–',
+      usable(middy6) && !floor ? `${(cpuNet(middy6) / cpuNet(r)).toFixed(2)}x` : '–',
+      us(p99(r)),
+      r.reference ? 'n/a' : `${statusOk}/${h.mix.length}`,
     ];
   });
-  const head = [
-    'variant',
-    'bundle KB',
-    'gzip KB',
-    'gzip KB, valibot external',
-    'import + 1st call over bare node, ms (wall)',
-    'import + 1st call in-process, ms',
-    'warm inv/s',
-    'mean µs/inv',
-    'p99 µs',
-    'cost vs switch',
-    'statuses as expected',
-  ];
-  for (const r of mainRows) if (r.length < head.length) r.splice(r.length - 1, 0, ...Array(head.length - r.length).fill('–'));
+  return table(
+    [
+      'variant',
+      'gzip KB',
+      'import + 1st call, ms',
+      'net of empty handler, ms',
+      'cold vs switch (net)',
+      'warm CPU µs/inv',
+      'net of empty handler, µs',
+      'warm cost vs switch (net)',
+      'Middy 6 cost ÷ this (net)',
+      'p99 µs',
+      'statuses as expected',
+    ],
+    rows,
+    ['l'],
+  );
+}
 
-  const contenders = rows.filter((r) => !r.reference);
-  const statusRows = mix.map((m, i) => [
+function targetRows(h: Harness): string[][] {
+  const { byId, coldNet, cpuNet, base, middy6 } = figures(h);
+  const portico = byId.get('portico');
+  if (!usable(portico) || !usable(base) || !usable(middy6)) return [[h.id, 'not evaluated: @portico/http, the switch or Middy 6 did not run', '–']];
+  const coldRatio = coldNet(portico) / coldNet(base);
+  const warmRatio = cpuNet(portico) / cpuNet(base);
+  const overMiddy = cpuNet(middy6) / cpuNet(portico);
+  return [
+    [`${h.id}: import + 1st call ≤ 1.5x the switch (net of the empty handler)`, `${coldRatio.toFixed(2)}x (${ms(coldNet(portico))} vs ${ms(coldNet(base))} ms)`, pass(coldRatio <= 1.5)],
+    [`${h.id}: warm CPU per invocation ≤ 1.3x the switch (net)`, `${warmRatio.toFixed(2)}x (${us(cpuNet(portico))} vs ${us(cpuNet(base))} µs)`, pass(warmRatio <= 1.3)],
+    [`${h.id}: warm ≥ 5x cheaper than Middy 6 (net)`, `${overMiddy.toFixed(2)}x (${us(cpuNet(middy6))} vs ${us(cpuNet(portico))} µs)`, pass(overMiddy >= 5)],
+  ];
+}
+
+function statusTable(h: Harness): string {
+  const contenders = h.rows.filter((r) => !r.reference);
+  const rows = h.mix.map((m, i) => [
     m.name,
     String(m.expected),
     ...contenders.map((r) => {
@@ -167,104 +203,122 @@ function report(
       return got === m.expected ? `${got}${valid}` : `**${got}**${valid}`;
     }),
   ]);
-  const perEventRows = mix.map((m, i) => [
-    m.name,
-    ...rows.map((r) => (ok(r) ? us(median(r.warm.map((w) => w.perEventMeanNs[i]!))) : '–')),
-  ]);
+  return table(['event', 'expected', ...contenders.map((r) => r.label)], rows, ['l']);
+}
 
+function perEventTable(h: Harness): string {
+  const shown = h.rows.filter((r) => r.id !== 'schema-only');
+  const rows = h.mix.map((m, i) => [m.name, ...shown.map((r) => (usable(r) ? us(median(r.warm.map((w) => w.perEventMeanNs[i]!))) : '–'))]);
+  return table(['event', ...shown.map((r) => r.label)], rows, ['l']);
+}
+
+function sideBySide(harnesses: Harness[]): string {
+  const labels = harnesses[0]!.rows.filter((r) => r.id !== 'floor').map((r) => [r.id, r.label] as const);
+  const cell = (h: Harness, id: string, what: 'warm' | 'cold') => {
+    const { byId, coldNet, cpuNet, base } = figures(h);
+    const r = byId.get(id);
+    if (!usable(r) || !usable(base)) return '–';
+    return what === 'warm'
+      ? `${us(cpuNet(r))} µs (${(cpuNet(r) / cpuNet(base)).toFixed(2)}x)`
+      : `${ms(coldNet(r))} ms (${(coldNet(r) / coldNet(base)).toFixed(2)}x)`;
+  };
+  return table(
+    ['variant', ...harnesses.map((h) => `${h.id}: warm CPU/inv, net (x switch)`), ...harnesses.map((h) => `${h.id}: import + 1st call, net (x switch)`)],
+    labels.map(([id, label]) => [label, ...harnesses.map((h) => cell(h, id, 'warm')), ...harnesses.map((h) => cell(h, id, 'cold'))]),
+    ['l'],
+  );
+}
+
+function report(harnesses: Harness[], surface: { app: BundleInfo; routerHelpers: BundleInfo } | undefined, load: string): string {
   const mismatches: string[] = [];
-  for (const r of contenders) {
-    r.warm[0]?.statuses.forEach((s, i) => {
-      if (s !== mix[i]!.expected) mismatches.push(`- ${r.label}: ${mix[i]!.name} answered ${s}, expected ${mix[i]!.expected}`);
-      if (!r.warm[0]!.valid[i]) mismatches.push(`- ${r.label}: ${mix[i]!.name} returned an invalid proxy result`);
-    });
+  for (const h of harnesses) {
+    for (const r of h.rows.filter((x) => !x.reference)) {
+      r.warm[0]?.statuses.forEach((s, i) => {
+        if (s !== h.mix[i]!.expected) mismatches.push(`- ${h.id}, ${r.label}: ${h.mix[i]!.name} answered ${s}, expected ${h.mix[i]!.expected}`);
+        if (!r.warm[0]!.valid[i]) mismatches.push(`- ${h.id}, ${r.label}: ${h.mix[i]!.name} returned an invalid proxy result`);
+      });
+    }
   }
-
-  const targets: string[] = [];
-  const portico = byId.get('portico');
-  const middy = byId.get('middy');
-  if (ok(portico) && ok(base) && ok(middy)) {
-    const costRatio = warmMean(portico) / warmMean(base);
-    const speedup = warmMean(middy) / warmMean(portico);
-    const noSchema = portico.bundles!.noSchema;
-    const schemaGzip = portico.bundles!.full.gzipBytes - noSchema.gzipBytes;
-    const floor = byId.get('floor');
-    const floorInProcess = floor && floor.coldInProcess.length ? median(floor.coldInProcess) : 0;
-    const coldNet = median(portico.coldInProcess) - floorInProcess;
-    const coldOverSwitch = median(portico.coldInProcess) - median(base.coldInProcess);
-    targets.push(
-      table(
-        ['target for @portico/http', 'measured', 'result'],
-        [
-          ['per-invocation cost ≤ 1.5x the hand-written switch', `${costRatio.toFixed(2)}x (${us(warmMean(portico))} vs ${us(warmMean(base))} µs)`, pass(costRatio <= 1.5)],
-          ['throughput ≥ 4x Middy', `${speedup.toFixed(2)}x (${int(1e9 / warmMean(portico))} vs ${int(1e9 / warmMean(middy))} inv/s)`, pass(speedup >= 4)],
-          [
-            'router + helpers ≤ 3 KB gzip (valibot external)',
-            surface
-              ? `${kb(surface.routerHelpers.gzipBytes)} KB gzip (${int(surface.routerHelpers.bytes)} B minified): router, \`defineRoute\`, response helpers with the result check, error classes`
-              : 'not measured (bundling failed)',
-            surface ? pass(surface.routerHelpers.gzipBytes <= 3 * 1024) : '–',
-          ],
-          [
-            'the whole runtime `createApp` brings (reported, no budget)',
-            surface
-              ? `${kb(surface.app.gzipBytes)} KB gzip (${int(surface.app.bytes)} B minified): router + helpers, request conversion, JSON body parsing, validation glue, CORS, problem responses, 5xx log; whole variant incl. routes and stub ${kb(noSchema.gzipBytes)} KB`
-              : `${kb(noSchema.gzipBytes)} KB gzip, whole variant incl. routes and stub`,
-            '–',
-          ],
-          ['validation library (valibot), reported separately', `+${kb(schemaGzip)} KB gzip`, '–'],
-          [
-            'require + first call ≤ 1 ms over bare node',
-            `${ms(coldNet)} ms: import + first call in-process (${ms(median(portico.coldInProcess))} ms) net of the empty-handler floor (${ms(floorInProcess)} ms), valibot schema and store included; ${ms(coldOverSwitch)} ms more than the hand-written switch with the same schema. (Spawn-to-exit wall time over bare node: ${ms(coldOver(portico))} ms, too noisy to judge: bare node alone takes ${ms(bareNs)} ms.)`,
-            pass(coldNet <= 1e6),
-          ],
-        ],
-        ['l', 'l', 'l'],
-      ),
-    );
-  } else {
-    targets.push('Targets not evaluated: @portico/http, the switch or Middy did not run (see the table).');
-  }
-
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+  const porticoSize = harnesses[0]!.rows.find((r) => r.id === 'portico')?.bundles;
   return [
-    '# @portico/http against peers: the same 8-event mix',
+    '# @portico/http against peers: two harnesses, one run',
     '',
-    `Generated by \`pnpm --filter @portico/benchmarks bench:http\` on ${new Date().toISOString().slice(0, 16)}Z — Node ${process.version}, ${cpus().length} × ${cpu}, ${load}.`,
-    'Every variant answers the same events (built with `createProxyEvent`), calls the same synchronous fixed-data store',
-    'stub and validates with the same valibot schema: this measures framework overhead, not DynamoDB. Bundles: esbuild,',
-    'minified, platform node, target node22, ESM. Timings are noisy on a shared 2-core box: compare rows, not runs.',
+    `Generated by \`pnpm --filter @portico/benchmarks bench:http\` on ${new Date().toISOString().slice(0, 16)}Z — Node ${process.version}, ${cpus().length} × ${cpuModel}, ${load}.`,
+    'Two independent APIs, each written once per variant with its own valibot schemas and answering its own event mix',
+    '(built with `createProxyEvent`; see `benchmarks/src/shared/events.ts`): **users** (a gateway resource per route, so',
+    'events carry `resource` and `pathParameters`; HTTP/2 header names) and **orders** (one function behind',
+    '`ANY /{proxy+}`, so every variant routes the path; HTTP/1.1 header casing, two allowed origins with credentials, a',
+    'query schema, nested body schemas, a 405). In both, CORS is on in every variant, most requests come from an allowed',
+    'browser origin, and the mix holds validation failures next to successes, path parameters, query strings, a',
+    'preflight and 404s. The stores are synchronous fixed-data stubs: this measures framework overhead, not a database.',
+    'Bundles: esbuild, minified, platform node, target node22, ESM. Timings are noisy on a shared 2-core box: compare',
+    'rows of one run, not runs.',
     '',
-    `- Cold: ${COLD_RUNS} fresh \`node\` processes per variant, each paired with a bare-node process run just before it; the wall column is the median of (variant − bare) spawn→exit times (bare node itself: ${ms(bareNs)} ms median). The in-process column times \`import()\` + the first call (\`GET /hello\`) inside the process; read it net of the empty-handler floor.`,
-    `- Warm: ${WARM_ROUNDS} fresh process(es) per variant, ${WARMUP_MIXES} warm-up mixes then ${MEASURED_MIXES} mixes (${MEASURED_MIXES * mix.length} calls) timed per call with \`process.hrtime.bigint()\`; median over runs. Logging is silenced in every variant.`,
+    `- Cold: ${COLD_RUNS} fresh \`node\` processes per variant and harness, interleaved; \`import()\` + the first call (the`,
+    '  mix\'s first event) timed inside the process; median, then read net of the empty handler (which pays the same ESM',
+    '  import and awaited call).',
+    `- Warm: ${WARM_ROUNDS} round(s); per round and variant one fresh process: a checked pass (the statuses below), ${WARMUP_MIXES}`,
+    `  warm-up mixes, then up to ${MEASURED_MIXES} mixes (a slow variant stops after 20 batches and 2 s) timed on CPU time`,
+    '  (`process.cpuUsage()`, user + system, GC threads included) in batches of 50 mixes, each event cloned just before',
+    '  its call (as the runtime parses each event just before it). Per process the median batch (robust to the bursts of',
+    '  other processes on a shared box; every batch pays its own scavenges), then the median of the rounds, read net of',
+    '  the empty handler, which pays the same clone and await. p99 and the per-event table come from a shorter pass timed',
+    '  per call with `hrtime`. Logging is silenced in every variant.',
     '',
-    table(head, mainRows, ['l']),
+    '## Side by side',
+    '',
+    sideBySide(harnesses),
     '',
     '## Targets',
     '',
-    ...targets,
+    table(
+      ['target for @portico/http', 'measured', 'result'],
+      [
+        ...harnesses.flatMap(targetRows),
+        surface
+          ? [
+              'router + helpers ≤ 3 KB gzip (valibot external)',
+              `${int(surface.routerHelpers.gzipBytes)} B gzip (${int(surface.routerHelpers.bytes)} B minified)`,
+              pass(surface.routerHelpers.gzipBytes <= 3 * 1024),
+            ]
+          : ['router + helpers ≤ 3 KB gzip (valibot external)', 'not measured (bundling failed)', '–'],
+      ],
+      ['l', 'l', 'l'],
+    ),
     '',
+    ...harnesses.flatMap((h) => [`## ${h.label}`, '', harnessTable(h), '']),
     '## Status per event (bold = not what a correct REST API answers)',
     '',
-    table(['event', 'expected', ...contenders.map((r) => r.label)], statusRows, ['l']),
-    '',
+    ...harnesses.flatMap((h) => [`### ${h.id}`, '', statusTable(h), '']),
     mismatches.length ? mismatches.join('\n') : 'No mismatches.',
     '',
-    '## Where the runtime\'s bytes are (`createApp` and what it brings; minified, from esbuild\'s metafile)',
+    '## Warm cost per event, mean µs (per-call hrtime pass)',
+    '',
+    ...harnesses.flatMap((h) => [`### ${h.id}`, '', perEventTable(h), '']),
+    "## @portico/http's size (valibot external)",
     '',
     surface
       ? table(
-          ['source file', 'bytes'],
+          ['what', 'min bytes', 'gzip bytes'],
+          [
+            ['router + helpers (router, `defineRoute`, response helpers with the result check, error classes)', int(surface.routerHelpers.bytes), int(surface.routerHelpers.gzipBytes)],
+            ['the whole runtime `createApp` brings (request conversion, body parsing, validation glue, CORS, problems, 5xx log)', int(surface.app.bytes), int(surface.app.gzipBytes)],
+            ...(porticoSize ? [['the users variant, routes and stub included', int(porticoSize.noSchema.bytes), int(porticoSize.noSchema.gzipBytes)]] : []),
+          ],
+          ['l'],
+        )
+      : 'Not available.',
+    '',
+    surface
+      ? table(
+          ['runtime source file', 'min bytes'],
           Object.entries(surface.app.porticoFiles)
             .sort((a, b) => b[1] - a[1])
             .map(([f, b]) => [f, int(b)]),
           ['l'],
         )
-      : 'Not available.',
-    '',
-    '## Warm cost per event, mean µs',
-    '',
-    table(['event', ...rows.map((r) => r.label)], perEventRows, ['l']),
+      : '',
     '',
   ].join('\n');
 }

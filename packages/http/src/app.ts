@@ -1,12 +1,18 @@
-import { bodyText, DEFAULT_BODY_LIMIT, toRequest } from './aws/converters';
-import type { ProxyEvent, ProxyHandler, ProxyResult } from './aws/types';
-import { parseJsonBody } from './body';
-import { createCors, type CorsOptions } from './cors';
-import { clientError, HttpError, toProblem, type Violation } from './errors';
-import { HeaderMap, type PorticoRequest } from './request';
-import { toProxyResult, type HttpResult } from './responses';
+/**
+ * The app core: routes bound to handlers, and `dispatch`, which answers one transport-neutral request. It knows
+ * nothing of Lambda; `handle(app)` in `aws/lambda.ts` is the edge that converts events and results.
+ */
+import { handle as lambdaHandler } from './aws/lambda';
+import type { ProxyHandler } from './aws/types';
+import { bodyText, checkBodySize, DEFAULT_BODY_LIMIT, parseJsonBody, Refusal } from './body';
+import { addCorsHeaders, createCors, type CorsOptions } from './cors';
+import { HttpError, problemResponse, type Violation } from './errors';
+import { RoutedRequest, type InboundRequest, type PorticoRequest } from './request';
+import { toProxyResult, type HttpResponse, type HttpResult } from './responses';
 import type { AnyRouteSpec, RouteParams } from './route';
+import { compilePath } from './router/path';
 import { createRouter } from './router/pattern-router';
+import type { RouteMatch } from './router/types';
 import type { StandardSchemaV1 } from './schema/standard';
 import { check, type Validation } from './schema/validate';
 
@@ -68,19 +74,33 @@ export type Handler<R extends AnyRouteSpec> = (req: RequestFor<R>) => HttpResult
  */
 export type Middleware = (req: PorticoRequest, next: () => Promise<HttpResult>) => Promise<HttpResult>;
 
-/** An app: routes bound to handlers, middleware, and the Lambda entry point. */
+/** An app: routes bound to handlers, middleware, and the transport-neutral `dispatch`. */
 export interface App {
   /** Binds a handler to a route; throws if the route is already bound. */
   handle<R extends AnyRouteSpec>(route: R, handler: Handler<R>): App;
   /** Adds middleware; the first added is the outermost. */
   use(middleware: Middleware): App;
-  /** The Lambda handler. It never throws: every failure becomes a problem response. */
+  /**
+   * Answers one request, whatever transport brought it. Never rejects: every failure becomes a problem response.
+   *
+   * @example
+   * const res = await app.dispatch(fromProxyEvent(event));
+   */
+  dispatch(request: InboundRequest): Promise<HttpResponse>;
+  /** The Lambda handler: shorthand for `handle(app)`. */
   lambda(): ProxyHandler;
 }
 
 interface Entry {
   readonly route: AnyRouteSpec;
   readonly handler: Handler<AnyRouteSpec>;
+}
+
+/** A registered route template: its parameter names, its methods, and the `Allow` value for a 405. */
+interface Resource {
+  readonly names: readonly string[];
+  readonly methods: Map<string, Entry>;
+  allow: string;
 }
 
 type MutableRequest = { -readonly [K in keyof PorticoRequest]: PorticoRequest[K] };
@@ -92,10 +112,12 @@ type Outcome = HttpResult | Promise<HttpResult>;
  * @example
  * const app = createApp({ cors: { origins: ['https://app.example.com'] } });
  * app.handle(routes.hello, () => json({ message: 'Hello, World!' }));
- * export const handler = app.lambda();
+ * export const handler = handle(app); // or app.lambda()
  */
 export function createApp(options: AppOptions = {}): App {
   const router = createRouter<Entry>();
+  /** Route template → methods: API Gateway names the template it matched, so most requests need no routing. */
+  const resources = new Map<string, Resource>();
   const middlewares: Middleware[] = [];
   const cors = options.cors && createCors(options.cors);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -103,100 +125,132 @@ export function createApp(options: AppOptions = {}): App {
 
   const app: App = {
     handle(route, handler) {
-      router.add(route.method, route.path, { route, handler: handler as unknown as Handler<AnyRouteSpec> });
+      const entry: Entry = { route, handler: handler as unknown as Handler<AnyRouteSpec> };
+      router.add(route.method, route.path, entry);
+      const { route: template, names } = compilePath(route.path);
+      let resource = resources.get(template);
+      if (!resource) resources.set(template, (resource = { names, methods: new Map(), allow: '' }));
+      resource.methods.set(route.method, entry);
+      const allow = [...resource.methods.keys()];
+      if (allow.includes('GET')) allow.push('HEAD');
+      resource.allow = [...new Set(allow)].join(', ');
       return app;
     },
     use(middleware) {
       middlewares.push(middleware);
       return app;
     },
-    lambda: () => dispatch,
+    dispatch,
+    lambda: () => lambdaHandler(app),
   };
 
+  /** One request, start to finish; a settled promise unless a handler (or an async schema) returns a pending one. */
+  function dispatch(input: InboundRequest): Promise<HttpResponse> {
+    const response = answer(input);
+    return response instanceof Promise ? response : Promise.resolve(response);
+  }
+
   /**
-   * One request, start to finish. Synchronous until a handler (or an async schema) returns a promise, so most
-   * requests cost the one promise `async` returns.
+   * The answer to one request, synchronous until a handler returns a promise: not an `async` function, whose frame
+   * and promise cost more than routing. Never throws: every failure becomes a problem response.
    */
-  async function dispatch(event: ProxyEvent): Promise<ProxyResult> {
+  function answer(input: InboundRequest): HttpResponse | Promise<HttpResponse> {
+    const method = input.method;
     let origin: string | undefined;
-    let method = '';
-    let requestId = '';
     try {
-      if (!event || typeof event !== 'object') throw clientError(400, 'The event is not an API Gateway proxy event');
-      const id = event.requestContext?.requestId;
-      if (typeof id === 'string') requestId = id;
-      const headers = new HeaderMap(event.headers, event.multiValueHeaders);
-      if (typeof event.httpMethod === 'string') method = event.httpMethod.toUpperCase();
       if (cors) {
-        origin = headers.get('origin');
-        if (method === 'OPTIONS' && headers.has('access-control-request-method')) {
+        origin = input.headers.get('origin');
+        if (method === 'OPTIONS' && input.headers.has('access-control-request-method')) {
           return { statusCode: 204, headers: { ...cors.preflightFor(origin) }, body: '' };
         }
       }
-      const path = typeof event.path === 'string' && event.path[0] === '/' ? event.path : '/';
-      const match = router.match(method, path);
-      // A miss is an everyday answer, not an exception: no Error object (its creation costs more than routing).
-      if (match.status === 404) return finish(problem(404, `No route for ${method} ${path}`, 'NOT_FOUND', requestId), origin, method);
-      if (match.status === 405) {
-        const allow = { allow: match.allow.join(', ') };
-        return finish(problem(405, `${method} is not allowed on ${path}`, 'METHOD_NOT_ALLOWED', requestId, allow), origin, method);
+      let entry: Entry | undefined;
+      let resource: string;
+      let params: Record<string, string> | string;
+      const known = input.resource === undefined ? undefined : resources.get(input.resource);
+      const raw = input.rawParams;
+      if (known !== undefined && carries(known.names, raw)) {
+        // The gateway routed: look the method up on its resource and decode the parameters it cut out, once.
+        entry = known.methods.get(method) ?? known.methods.get('ANY') ?? (method === 'HEAD' ? known.methods.get('GET') : undefined);
+        if (entry === undefined) return finish(notAllowed(input, known.allow), origin, method);
+        resource = input.resource!;
+        params = known.names.length ? decodeParams(known.names, raw!) : {};
+        if (typeof params === 'string') return finish(malformedParam(input, params), origin, method);
+      } else {
+        // A bare event (hand-written, or a resource such as `/{proxy+}` the app does not register): route the path.
+        const match = router.match(method, input.path);
+        if (match.status !== 200) return finish(missed(input, match), origin, method);
+        entry = match.value;
+        resource = match.route;
+        params = match.params;
       }
-      if (match.status === 400) return finish(problem(400, match.reason, 'MALFORMED_PATH', requestId), origin, method);
-      const req = toRequest(event, headers, { resource: match.route, params: match.params }, bodyLimit) as MutableRequest;
-      const entry = match.value;
-      let result: Outcome = middlewares.length ? run(req, entry, event) : call(req, entry, event);
-      if (result instanceof Promise) result = await result;
-      return finish(toProxyResult(result), origin, method);
+      const body = input.body;
+      if (body !== undefined) checkBodySize(body, bodyLimit);
+      const req = new RoutedRequest(input, resource, params) as MutableRequest;
+      const result: Outcome = middlewares.length ? run(req, entry, body) : call(req, entry, body);
+      if (result instanceof Promise) {
+        return result.then(
+          (settled) => respond(settled, input, origin),
+          (error: unknown) => fail(error, input, origin),
+        );
+      }
+      return respond(result, input, origin);
     } catch (error) {
-      const known = error instanceof HttpError ? error : undefined;
-      if (!known || known.status > 499) {
-        safeLog(logger, {
-          level: 'error',
-          message: error instanceof Error ? error.message : 'Non-error thrown',
-          requestId,
-          method: method || undefined,
-          path: typeof event?.path === 'string' ? event.path : undefined,
-          status: known?.status ?? 500,
-          error: serializeError(error, 0),
-        });
-      }
-      const answer = known
-        ? problem(known.status, known.message, known.code, requestId, known.headers, known.details)
-        : problem(500, '', 'INTERNAL_SERVER_ERROR', requestId);
-      return finish(answer, origin, method);
+      return fail(error, input, origin);
     }
   }
 
-  function run(req: MutableRequest, entry: Entry, event: ProxyEvent): Promise<HttpResult> {
+  /** The checked proxy result for what a handler returned, with CORS headers; a bad result is a logged 500. */
+  function respond(result: HttpResult, input: InboundRequest, origin: string | undefined): HttpResponse {
+    try {
+      const response = toProxyResult(result);
+      if (cors) addCorsHeaders((response.headers ??= {}), cors.headersFor(origin));
+      if (input.method === 'HEAD') response.body = '';
+      return response;
+    } catch (error) {
+      return fail(error, input, origin);
+    }
+  }
+
+  /** The one mapping point: an error becomes a problem response; anything but a 4xx is logged first. */
+  function fail(error: unknown, input: InboundRequest, origin: string | undefined): HttpResponse {
+    const method = input.method;
+    const known = error instanceof HttpError ? error : undefined;
+    if (!known || known.status > 499) {
+      safeLog(logger, () => ({
+        level: 'error',
+        message: error instanceof Error ? error.message : 'Non-error thrown',
+        requestId: input.requestId,
+        method: method || undefined,
+        path: input.path,
+        status: known?.status ?? 500,
+        error: serializeError(error, 0),
+      }));
+    }
+    const problem = known
+      ? problemResponse(known.status, known.message, known.code, input.requestId, known.headers, known.details)
+      : problemResponse(500, '', 'INTERNAL_SERVER_ERROR', input.requestId);
+    // A thrown HttpError may carry headers named in any case; the app's own are lower case.
+    return finish(problem, origin, method, !known?.headers);
+  }
+
+  function run(req: MutableRequest, entry: Entry, body: InboundRequest['body']): Promise<HttpResult> {
     let last = -1;
     const step = async (index: number): Promise<HttpResult> => {
       if (index <= last) throw new Error('Middleware called next() more than once');
       last = index;
       const middleware = middlewares[index];
-      return middleware ? middleware(req, () => step(index + 1)) : call(req, entry, event);
+      return middleware ? middleware(req, () => step(index + 1)) : call(req, entry, body);
     };
     return step(0);
   }
 
   /**
-   * Adds CORS headers to a result (the handler's own headers win; its `Vary` gains `Origin`) and drops HEAD bodies,
-   * as API Gateway would. Mutates `result`: it is always a fresh object, and copying headers costs on every request.
+   * Adds CORS headers to one of the app's own answers and drops a HEAD body, as API Gateway would. `lowerCase`: every
+   * header name of `result` is lower case.
    */
-  function finish(result: ProxyResult, origin: string | undefined, method: string): ProxyResult {
-    const extra = cors?.headersFor(origin);
-    if (extra) {
-      const headers = (result.headers ??= {});
-      for (const name in extra) {
-        if (name !== 'vary') {
-          if (!(name in headers)) headers[name] = extra[name]!;
-          continue;
-        }
-        let vary: string | undefined;
-        for (const key in headers) if (key.length === 4 && key.toLowerCase() === 'vary') vary = key;
-        if (vary === undefined) headers.vary = extra.vary!;
-        else if (!/\borigin\b/i.test(headers[vary]!)) headers[vary] += ', Origin';
-      }
-    }
+  function finish(result: HttpResponse, origin: string | undefined, method: string, lowerCase = true): HttpResponse {
+    if (cors) addCorsHeaders((result.headers ??= {}), cors.headersFor(origin), lowerCase);
     if (method === 'HEAD') result.body = '';
     return result;
   }
@@ -204,55 +258,89 @@ export function createApp(options: AppOptions = {}): App {
   return app;
 }
 
-/** A problem+json answer (RFC 9457); 5xx details are hidden by `toProblem`. */
-function problem(
-  status: number,
-  message: string,
-  code: string,
-  requestId: string,
-  headers?: Record<string, string>,
-  details?: readonly Violation[],
-): ProxyResult {
-  const type = { 'content-type': 'application/problem+json' };
-  return {
-    statusCode: status,
-    headers: headers ? { ...headers, ...type } : type,
-    body: JSON.stringify(toProblem(status, message, code, details, requestId)),
-  };
+/** The decoded path parameters, or the name of the first one holding a malformed percent-escape. */
+function decodeParams(names: readonly string[], raw: Readonly<Record<string, string | null | undefined>>): Record<string, string> | string {
+  const params: Record<string, string> = {};
+  for (const name of names) {
+    const value = raw[name]!;
+    try {
+      params[name] = value.includes('%') ? decodeURIComponent(value) : value;
+    } catch {
+      return name;
+    }
+  }
+  return params;
 }
 
-/** Validates what the route's schemas describe (query and body together), then runs the handler. */
-function call(req: MutableRequest, entry: Entry, event: ProxyEvent): Outcome {
+// The answers for requests that match no route. A miss is an everyday answer, not an exception: no Error object
+// (its creation costs more than routing). Kept out of `answer` so the common path compiles less at cold start.
+
+function notAllowed(input: InboundRequest, allow: string): HttpResponse {
+  return problemResponse(405, `${input.method} is not allowed on ${input.path}`, 'METHOD_NOT_ALLOWED', input.requestId, { allow });
+}
+
+function malformedParam(input: InboundRequest, name: string): HttpResponse {
+  return problemResponse(400, `Path parameter "${name}" has a malformed percent-escape`, 'MALFORMED_PATH', input.requestId);
+}
+
+function missed(input: InboundRequest, match: Exclude<RouteMatch<unknown>, { status: 200 }>): HttpResponse {
+  if (match.status === 405) return notAllowed(input, match.allow.join(', '));
+  if (match.status === 400) return problemResponse(400, match.reason, 'MALFORMED_PATH', input.requestId);
+  return problemResponse(404, `No route for ${input.method} ${input.path}`, 'NOT_FOUND', input.requestId);
+}
+
+/** Whether the gateway's path parameters hold every parameter of the template (a hand-written event may not). */
+function carries(names: readonly string[], raw: InboundRequest['rawParams']): boolean {
+  for (const name of names) {
+    const value = raw?.[name];
+    if (typeof value !== 'string' || value === '') return false;
+  }
+  return true;
+}
+
+/**
+ * Validates what the route's schemas describe (query and body together), then runs the handler. A request that
+ * fails is answered here with its problem, not thrown: the app's own refusals are everyday answers.
+ */
+function call(req: MutableRequest, entry: Entry, sent: InboundRequest['body']): Outcome {
   const { query, body } = entry.route;
   if (!query && !body) return entry.handler(req as never);
-  const raw = body && bodyText(event);
+  const raw = body && bodyText(sent);
+  let parsed: unknown;
+  if (raw !== undefined) {
+    parsed = parseJsonBody(raw, req.headers.get('content-type'));
+    if (parsed instanceof Refusal) return problemResponse(parsed.status, parsed.message, parsed.code, req.requestId);
+  }
   const queryResult = query && check(query, req.query, 'query');
-  const bodyResult = body && check(body, raw && parseJsonBody(raw, req.headers.get('content-type')));
+  const bodyResult = body && check(body, parsed);
   return queryResult instanceof Promise || bodyResult instanceof Promise
     ? Promise.all([queryResult, bodyResult]).then(([q, b]) => validated(req, entry, raw !== undefined, q, b))
     : validated(req, entry, raw !== undefined, queryResult, bodyResult);
 }
 
-/** Stores the validated query and body on the request and runs the handler, or throws one 400 listing every violation. */
+/** Stores the validated query and body on the request and runs the handler, or answers one 400 listing every violation. */
 function validated(req: MutableRequest, entry: Entry, hasBody: boolean, q?: Validation<unknown>, b?: Validation<unknown>): Outcome {
-  const violations: Violation[] = [];
-  if (q) q.ok ? (req.query = q.value as Record<string, string>) : violations.push(...q.violations);
   if (b && !b.ok && !hasBody) {
-    throw clientError(400, 'A request body is required: send JSON with Content-Type: application/json', 'BODY_REQUIRED');
+    return problemResponse(400, 'A request body is required: send JSON with Content-Type: application/json', 'BODY_REQUIRED', req.requestId);
   }
-  if (b) b.ok ? (req.body = b.value) : violations.push(...b.violations);
-  if (violations.length) {
+  if ((q && !q.ok) || (b && !b.ok)) {
+    const violations: Violation[] = [];
+    if (q && !q.ok) violations.push(...q.violations);
+    if (b && !b.ok) violations.push(...b.violations);
     const what = b && !b.ok ? (q && !q.ok ? 'request' : 'request body') : 'query string';
-    throw clientError(400, `The ${what} is invalid`, 'VALIDATION_FAILED', { details: violations });
+    return problemResponse(400, `The ${what} is invalid`, 'VALIDATION_FAILED', req.requestId, undefined, violations);
   }
+  if (q) req.query = q.value as Record<string, string>;
+  if (b) req.body = b.value;
   return entry.handler(req as never);
 }
 
-function safeLog(logger: Logger, entry: LogEntry): void {
+function safeLog(logger: Logger, entry: () => LogEntry): void {
   try {
-    logger.error(entry);
+    logger.error(entry());
   } catch {
-    // A broken logger must not turn a 500 into a crash; there is nowhere left to report to.
+    // A broken logger (or an error whose getters throw) must not turn a 500 into a crash; there is nowhere left to
+    // report to.
   }
 }
 

@@ -21,10 +21,10 @@ export {
   type LogEntry,
   type SerializedError,
 } from './app';
-export { HeaderMap, type PorticoRequest } from './request';
+export { HeaderMap, type PorticoRequest, type InboundRequest } from './request';
 
 // Responses
-export { json, created, noContent, binary, text, toProxyResult, InvalidResultError, type HttpResult } from './responses';
+export { json, created, noContent, binary, text, toProxyResult, InvalidResultError, type HttpResult, type HttpResponse } from './responses';
 
 // Errors
 export {
@@ -43,6 +43,7 @@ export {
   ServiceUnavailableError,
   STATUS_TABLE,
   clientError,
+  problemResponse,
   toPointer,
   type HttpErrorOptions,
   type Problem,
@@ -85,6 +86,7 @@ export {
   type ValueMaps,
 } from './aws/event';
 
-// AWS converters
-export { readHeaders, readQuery, readBody, decodePath, toRequest, DEFAULT_BODY_LIMIT } from './aws/converters';
+// AWS Lambda edge: the handler for an app, and the pure converters behind it
+export { handle } from './aws/lambda';
+export { fromProxyEvent, readHeaders, readQuery, readBody, decodePath, toRequest, DEFAULT_BODY_LIMIT } from './aws/converters';
 export type { ProxyEvent, ProxyResult, ProxyHandler, ProxyRequestContext } from './aws/types';

@@ -1,7 +1,9 @@
 /**
- * The request a handler sees. It is built from the API Gateway event by the converters in `aws/`, and never
- * exposes the event itself, so handlers stay portable and tests stay readable.
+ * The two requests of the app core: the {@link InboundRequest} a transport adapter hands in (for Lambda, the v1
+ * proxy converter in `aws/`), and the {@link PorticoRequest} a handler sees once the core has routed it. Neither
+ * exposes an API Gateway event, so handlers stay portable and tests stay readable.
  */
+import { clientError } from './errors';
 
 type RawHeaders = Readonly<Record<string, unknown>> | null | undefined;
 
@@ -52,15 +54,20 @@ export class HeaderMap {
     let joined: string | undefined;
     const multi = this.#multi;
     for (const key in multi) {
+      if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
       const list = multi[key];
-      if (key.length !== wanted.length || !Array.isArray(list) || key.toLowerCase() !== wanted) continue;
-      for (const value of list) if (typeof value === 'string') joined = joined === undefined ? value : `${joined}, ${value}`;
+      if (!Array.isArray(list)) continue;
+      for (let i = 0; i < list.length; i++) {
+        const value: unknown = list[i];
+        if (typeof value === 'string') joined = joined === undefined ? value : `${joined}, ${value}`;
+      }
     }
     if (joined !== undefined) return joined;
     const single = this.#single;
     for (const key in single) {
+      if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
       const value = single[key];
-      if (key.length === wanted.length && typeof value === 'string' && key.toLowerCase() === wanted) return value;
+      if (typeof value === 'string') return value;
     }
     return undefined;
   }
@@ -99,4 +106,119 @@ export interface PorticoRequest<Params = Record<string, string>, Body = unknown,
   readonly sourceIp: string;
   /** The API key id API Gateway matched, when the method requires one. */
   readonly apiKeyId?: string;
+}
+
+/**
+ * A request as a transport hands it to the app core (`app.dispatch`): what the client sent, plus the route when the
+ * transport already matched one (API Gateway passes the matched `resource` and its `pathParameters`). Adapters may
+ * implement the costly fields as getters: the core reads `query`, `multiQuery` and `body` only when a route needs them.
+ *
+ * @example
+ * const res = await app.dispatch({
+ *   method: 'GET', path: '/users/42', headers: new HeaderMap({ accept: 'application/json' }),
+ *   query: {}, multiQuery: {}, body: undefined, requestId: 'r-1', stage: 'dev', sourceIp: '127.0.0.1',
+ * });
+ */
+export interface InboundRequest {
+  /** Upper case. */
+  readonly method: string;
+  /** The path as sent (percent-encoded), without the stage; starts with `/`. */
+  readonly path: string;
+  /** The route template the transport matched, e.g. `/users/{id}`; absent when it routed nothing. */
+  readonly resource?: string;
+  /** That template's parameters, percent-encoded as sent (API Gateway's `pathParameters`). */
+  readonly rawParams?: Readonly<Record<string, string | null | undefined>> | null;
+  readonly headers: HeaderMap;
+  /** Decoded query values, the last one per repeated key; a null-prototype map. */
+  readonly query: Record<string, string>;
+  /** Every decoded value per query key; a null-prototype map. */
+  readonly multiQuery: Record<string, string[]>;
+  /** The body as sent: text, or bytes (a binary body, already base64-decoded); `undefined` without one. */
+  readonly body: string | Uint8Array | undefined;
+  readonly requestId: string;
+  readonly stage: string;
+  readonly sourceIp: string;
+  readonly apiKeyId?: string;
+}
+
+/**
+ * Percent-decodes a whole request path; a malformed escape is the client's mistake (400), not a crash.
+ *
+ * @example
+ * decodePath('/users/J%C3%BCrgen'); // '/users/Jürgen'
+ */
+export function decodePath(path: string): string {
+  try {
+    return path.includes('%') ? decodeURIComponent(path) : path;
+  } catch {
+    throw clientError(400, 'The request path has a malformed percent-escape', 'MALFORMED_PATH');
+  }
+}
+
+/**
+ * The {@link PorticoRequest} the core builds from an inbound request and its route. A class rather than an object
+ * literal so what most handlers never read (the decoded path, the body bytes, the request context) is computed on
+ * first read, while every request still shares one object shape.
+ */
+export class RoutedRequest implements PorticoRequest {
+  // `declare`d and assigned in the constructor: a class field would be defined, then written, on every request.
+  declare readonly method: string;
+  declare readonly headers: HeaderMap;
+  declare readonly resource: string;
+  declare readonly params: Record<string, string>;
+  /** The core stores the route's validated body here. */
+  declare body: unknown;
+  readonly #inbound: InboundRequest;
+  #path: string | undefined;
+  #query: Record<string, string> | undefined;
+  #bytes: Buffer | undefined | null = null;
+
+  constructor(inbound: InboundRequest, resource: string, params: Record<string, string>) {
+    this.#inbound = inbound;
+    this.method = inbound.method;
+    this.headers = inbound.headers;
+    this.resource = resource;
+    this.params = params;
+    this.body = undefined;
+  }
+
+  get requestId(): string {
+    return this.#inbound.requestId;
+  }
+
+  get stage(): string {
+    return this.#inbound.stage;
+  }
+
+  get sourceIp(): string {
+    return this.#inbound.sourceIp;
+  }
+
+  get apiKeyId(): string | undefined {
+    return this.#inbound.apiKeyId;
+  }
+
+  get path(): string {
+    return (this.#path ??= decodePath(this.#inbound.path));
+  }
+
+  get query(): Record<string, string> {
+    return this.#query ?? this.#inbound.query;
+  }
+
+  /** The core stores the route's validated query here. */
+  set query(value: Record<string, string>) {
+    this.#query = value;
+  }
+
+  get multiQuery(): Record<string, string[]> {
+    return this.#inbound.multiQuery;
+  }
+
+  get rawBody(): Buffer | undefined {
+    if (this.#bytes !== null) return this.#bytes;
+    const body = this.#inbound.body;
+    return (this.#bytes =
+      body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  }
 }

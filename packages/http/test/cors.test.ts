@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createApp, createCors, defineRoute, json, type CorsOptions } from '../src/index';
 import { invoke } from '../src/testing';
 
@@ -169,5 +171,44 @@ describe('createCors', () => {
     const cors = createCors({ origins: [ALLOWED] });
 
     expect(cors.headersFor(ALLOWED)).toBe(cors.headersFor(ALLOWED));
+  });
+});
+
+describe('the answer cache', () => {
+  /** Heap in use after a full collection; `--expose-gc` switched on from inside, since jest runs without it. */
+  function heapAfterGc(): number {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    return process.memoryUsage().heapUsed;
+  }
+
+  it('stays bounded whatever origins a client invents, and still echoes each as sent', () => {
+    // Arrange: case variants of an exact origin and subdomains matching a pattern, all allowed.
+    const cors = createCors({ origins: [ALLOWED, 'https://*.example.org'] });
+    const variants = 100_000;
+    const origin = (i: number) =>
+      i % 2 ? `https://tenant-${i}.example.org` : ALLOWED.replace(/[a-z]/g, (c, at: number) => ((i >> at % 17) & 1 ? c.toUpperCase() : c));
+    const before = heapAfterGc();
+
+    // Act
+    let echoed = 0;
+    for (let i = 0; i < variants; i++) {
+      const sent = origin(i);
+      if (cors.headersFor(sent)['access-control-allow-origin'] === sent) echoed++;
+    }
+    const grown = heapAfterGc() - before;
+
+    // Assert: a cache keyed on every origin sent holds over 16 MB here; a bounded one nothing measurable.
+    expect(echoed).toBe(variants);
+    expect(grown).toBeLessThan(4 * 1024 * 1024);
+    expect(cors.preflightFor('https://Tenant-7.example.org')['access-control-allow-origin']).toBe('https://Tenant-7.example.org');
+  });
+
+  it('refuses what the allowlist does not cover, and answers a configured spelling browsers would send', () => {
+    const cors = createCors({ origins: ['https://App.Example.com'] });
+
+    expect(cors.headersFor('https://app.example.com')['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(cors.headersFor('https://App.Example.com')['access-control-allow-origin']).toBe('https://App.Example.com');
+    expect(cors.headersFor('https://app.example.com.evil.net')).toEqual({ vary: 'Origin' });
   });
 });

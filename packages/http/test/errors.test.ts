@@ -54,6 +54,30 @@ describe('HttpError', () => {
     }
   });
 
+  it('captures no stack for a 4xx (an answer, never logged) and keeps it for a 5xx (logged)', () => {
+    const notFound = new NotFoundError('User 1 not found');
+    const failed = new InternalServerError('store failed');
+
+    expect(notFound.stack).toBe('NotFoundError: User 1 not found');
+    expect(failed.stack).toMatch(/\n\s+at /);
+    expect(new Error('plain').stack).toMatch(/\n\s+at /);
+  });
+
+  it('is an Error to whoever checks: instanceof, toString, a writable stack, the cause', () => {
+    const cause = new Error('root');
+    const error = new NotFoundError('User 1 not found', { cause });
+
+    error.stack = 'rewritten';
+
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toBe('NotFoundError: User 1 not found');
+    expect(error.stack).toBe('rewritten');
+    expect(error.cause).toBe(cause);
+    expect(() => {
+      throw error;
+    }).toThrow('User 1 not found');
+  });
+
   it('keeps message, code, details, cause and headers', () => {
     const cause = new Error('root');
 

@@ -91,4 +91,22 @@ describe('middleware', () => {
     expect(res.statusCode).toBe(400);
     expect(seen).toEqual(['{"n":"x"}']);
   });
+
+  it("sees the app's own refusals (validation, bad JSON) as results it can decorate, not as rejections", async () => {
+    const app = createApp();
+    app.use(async (req, next) => {
+      const res = await next();
+      return { ...res, headers: { ...res.headers, 'x-request-id': req.requestId } };
+    });
+    app.handle(defineRoute({ method: 'POST', path: '/y', body: v.object({ n: v.number() }) }), () => json({}));
+
+    const invalid = await invoke(app.lambda(), { method: 'POST', path: '/y', json: { n: 'x' }, requestId: 'r-7' });
+    const malformed = await invoke(app.lambda(), { method: 'POST', path: '/y', body: '{"n":', headers: { 'content-type': 'application/json' }, requestId: 'r-8' });
+
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({ code: 'VALIDATION_FAILED', requestId: 'r-7' });
+    expect(invalid.headers['x-request-id']).toBe('r-7');
+    expect(malformed.json()).toMatchObject({ code: 'MALFORMED_JSON' });
+    expect(malformed.headers['x-request-id']).toBe('r-8');
+  });
 });

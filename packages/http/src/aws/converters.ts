@@ -1,14 +1,13 @@
 /**
- * Pure converters between the API Gateway v1 proxy event and Portico's request. Handlers never see the event.
+ * Pure converters from the API Gateway v1 proxy event to the app core's request. Handlers never see the event.
  * Nothing here touches the global `Request`/`Response`/`Headers`: loading Node's fetch stack costs cold start.
  * Every read tolerates a malformed event (wrong types, missing maps): bad input is a 4xx, never a crash.
  */
-import { clientError } from '../errors';
-import { HeaderMap, type PorticoRequest } from '../request';
+import { checkBodySize, DEFAULT_BODY_LIMIT } from '../body';
+import { decodePath, HeaderMap, RoutedRequest, type InboundRequest, type PorticoRequest } from '../request';
 import type { ProxyEvent } from './types';
 
-/** Default body limit: 1 MiB of decoded bytes. */
-export const DEFAULT_BODY_LIMIT = 1_048_576;
+export { DEFAULT_BODY_LIMIT };
 
 /**
  * Reads the event's headers case-insensitively, honouring `multiValueHeaders`.
@@ -29,27 +28,49 @@ export function readHeaders(event: ProxyEvent): HeaderMap {
  * // { query: { tag: 'b' }, multiQuery: { tag: ['a', 'b'] } }
  */
 export function readQuery(event: ProxyEvent): { query: Record<string, string>; multiQuery: Record<string, string[]> } {
+  return { query: readSingleQuery(event), multiQuery: readMultiQuery(event) };
+}
+
+/**
+ * One value per key: the last of the multi-value map's, else the single-value map's (hand-written events often have
+ * only it). Plain loops and no arrays: most requests that read the query read only this.
+ */
+function readSingleQuery(event: ProxyEvent): Record<string, string> {
   const query: Record<string, string> = Object.create(null);
+  const multi = event.multiValueQueryStringParameters;
+  for (const name in multi) {
+    const list: unknown = multi[name];
+    if (!Array.isArray(list)) continue;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const value: unknown = list[i];
+      if (typeof value === 'string') {
+        query[name] = value;
+        break;
+      }
+    }
+  }
+  const single = event.queryStringParameters;
+  for (const name in single) {
+    const value: unknown = single[name];
+    if (typeof value === 'string' && !(name in query)) query[name] = value;
+  }
+  return query;
+}
+
+function readMultiQuery(event: ProxyEvent): Record<string, string[]> {
   const multiQuery: Record<string, string[]> = Object.create(null);
   const multi = event.multiValueQueryStringParameters;
   for (const name in multi) {
     const list: unknown = multi[name];
     const values = Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
-    if (values.length) {
-      multiQuery[name] = values;
-      query[name] = values[values.length - 1]!;
-    }
+    if (values.length) multiQuery[name] = values;
   }
-  // The single-value map fills in names the multi-value map lacks (hand-written events often have only it).
   const single = event.queryStringParameters;
   for (const name in single) {
     const value: unknown = single[name];
-    if (typeof value === 'string' && !(name in query)) {
-      multiQuery[name] = [value];
-      query[name] = value;
-    }
+    if (typeof value === 'string' && !(name in multiQuery)) multiQuery[name] = [value];
   }
-  return { query, multiQuery };
+  return multiQuery;
 }
 
 /**
@@ -59,41 +80,20 @@ export function readQuery(event: ProxyEvent): { query: Record<string, string>; m
  * readBody({ body: 'aGk=', isBase64Encoded: true }, 1024)?.toString(); // 'hi'
  */
 export function readBody(event: ProxyEvent, limit: number): Buffer | undefined {
-  checkBodySize(event, limit);
-  return decodeBody(event);
+  const body = eventBody(event);
+  if (body === undefined) return undefined;
+  checkBodySize(body, limit);
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
-/** The body's bytes (base64 decoded when `isBase64Encoded`), or `undefined` without one. */
-function decodeBody(event: ProxyEvent): Buffer | undefined {
+/** The body as API Gateway delivers it: text as is, a base64 (binary) body decoded to bytes; `undefined` without one. */
+function eventBody(event: ProxyEvent): string | Buffer | undefined {
   const body = event.body;
-  return typeof body === 'string' && body ? Buffer.from(body, event.isBase64Encoded === true ? 'base64' : 'utf8') : undefined;
+  if (typeof body !== 'string' || !body) return undefined;
+  return event.isBase64Encoded === true ? Buffer.from(body, 'base64') : body;
 }
 
-/** Refuses a body over `limit` decoded bytes with 413, without decoding it. */
-function checkBodySize(event: ProxyEvent, limit: number): void {
-  const body = event.body;
-  if (typeof body !== 'string') return;
-  const base64 = event.isBase64Encoded === true;
-  // UTF-8 takes at most 3 bytes per UTF-16 unit and base64 decodes 4 characters to 3 bytes: most bodies are
-  // clearly small enough, and only the others are measured exactly.
-  if (body.length * (base64 ? 0.75 : 3) <= limit) return;
-  const size = base64 ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
-  if (size > limit) throw clientError(413, `Request body is larger than ${limit} bytes`);
-}
-
-/**
- * Percent-decodes a whole request path; a malformed escape is the client's mistake (400), not a crash.
- *
- * @example
- * decodePath('/users/J%C3%BCrgen'); // '/users/Jürgen'
- */
-export function decodePath(path: string): string {
-  try {
-    return path.includes('%') ? decodeURIComponent(path) : path;
-  } catch {
-    throw clientError(400, 'The request path has a malformed percent-escape', 'MALFORMED_PATH');
-  }
-}
+export { decodePath };
 
 /** The parts of a request the router decides. */
 export interface RouteContext {
@@ -102,75 +102,70 @@ export interface RouteContext {
 }
 
 /**
- * Turns a v1 proxy event into a {@link PorticoRequest} (body not yet parsed: that needs the route's schema).
+ * Turns a v1 proxy event into the app core's {@link InboundRequest}. Never throws, whatever the event holds: every
+ * field is read with a type check, and a field of the wrong type reads as absent.
  *
  * @example
- * const req = toRequest(event, readHeaders(event), { resource: '/users/{id}', params: { id: '42' } });
+ * const res = await app.dispatch(fromProxyEvent(event));
  */
-export function toRequest(
-  event: ProxyEvent,
-  headers: HeaderMap,
-  route: RouteContext,
-  bodyLimit = DEFAULT_BODY_LIMIT,
-): PorticoRequest {
-  checkBodySize(event, bodyLimit);
-  return new EventRequest(event, headers, route);
+export function fromProxyEvent(event: ProxyEvent, headers = readHeaders(event)): InboundRequest {
+  return new ProxyEventRequest(event, headers);
 }
 
 /**
- * A {@link PorticoRequest} over one event. A class rather than an object literal so `rawBody` can be decoded on
- * first read (most handlers never look at the bytes; JSON is parsed from the event's text) while every request
- * still shares one object shape.
+ * An {@link InboundRequest} over one event. A class so the query maps and the body are read on first use (most
+ * routes never look at them) while every request shares one object shape.
  */
-class EventRequest implements PorticoRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly resource: string;
-  readonly params: Record<string, string>;
-  readonly body: unknown = undefined;
-  readonly requestId: string;
-  readonly stage: string;
-  readonly sourceIp: string;
-  readonly apiKeyId?: string;
+class ProxyEventRequest implements InboundRequest {
+  // `declare`d and assigned in the constructor: a class field would be defined, then written, on every request.
+  declare readonly method: string;
+  declare readonly path: string;
+  declare readonly resource: string | undefined;
+  declare readonly rawParams: Readonly<Record<string, string | null | undefined>> | null | undefined;
+  declare readonly headers: HeaderMap;
   readonly #event: ProxyEvent;
-  #bytes: Buffer | undefined | null = null;
-  #query: { query: Record<string, string>; multiQuery: Record<string, string[]> } | undefined;
-  #validatedQuery: Record<string, string> | undefined;
+  #query: Record<string, string> | undefined;
+  #multiQuery: Record<string, string[]> | undefined;
+  #body: string | Buffer | undefined | null = null;
 
-  constructor(
-    event: ProxyEvent,
-    readonly headers: HeaderMap,
-    route: RouteContext,
-  ) {
+  constructor(event: ProxyEvent, headers: HeaderMap) {
     this.#event = event;
-    const context = event.requestContext;
-    const identity = context?.identity;
-    this.method = text(event.httpMethod).toUpperCase();
-    this.path = decodePath(typeof event.path === 'string' ? event.path : '/');
-    this.resource = route.resource;
-    this.params = route.params;
-    this.requestId = text(context?.requestId);
-    this.stage = text(context?.stage);
-    this.sourceIp = text(identity?.sourceIp);
-    if (typeof identity?.apiKeyId === 'string') this.apiKeyId = identity.apiKeyId;
+    this.headers = headers;
+    const { httpMethod: method, path, resource, pathParameters: params } = event;
+    this.method = typeof method === 'string' ? method.toUpperCase() : '';
+    this.path = typeof path === 'string' && path[0] === '/' ? path : '/';
+    this.resource = typeof resource === 'string' ? resource : undefined;
+    this.rawParams = typeof params === 'object' ? params : undefined;
   }
 
-  // The query maps are read on first use: most routes never look at them.
+  // Read where used: most requests never look at them.
+  get requestId(): string {
+    return text(this.#event.requestContext?.requestId);
+  }
+
+  get stage(): string {
+    return text(this.#event.requestContext?.stage);
+  }
+
+  get sourceIp(): string {
+    return text(this.#event.requestContext?.identity?.sourceIp);
+  }
+
+  get apiKeyId(): string | undefined {
+    const id = this.#event.requestContext?.identity?.apiKeyId;
+    return typeof id === 'string' ? id : undefined;
+  }
+
   get query(): Record<string, string> {
-    return this.#validatedQuery ?? (this.#query ??= readQuery(this.#event)).query;
-  }
-
-  /** The app stores the route's validated query here. */
-  set query(value: Record<string, string>) {
-    this.#validatedQuery = value;
+    return (this.#query ??= readSingleQuery(this.#event));
   }
 
   get multiQuery(): Record<string, string[]> {
-    return (this.#query ??= readQuery(this.#event)).multiQuery;
+    return (this.#multiQuery ??= readMultiQuery(this.#event));
   }
 
-  get rawBody(): Buffer | undefined {
-    return this.#bytes === null ? (this.#bytes = decodeBody(this.#event)) : this.#bytes;
+  get body(): string | Buffer | undefined {
+    return this.#body === null ? (this.#body = eventBody(this.#event)) : this.#body;
   }
 }
 
@@ -179,13 +174,14 @@ function text(value: unknown): string {
 }
 
 /**
- * The body as text, for JSON parsing: the event's string as is, or its bytes decoded from base64 as UTF-8.
+ * Turns a v1 proxy event into the {@link PorticoRequest} a handler would see for `route` (body not yet parsed: that
+ * needs the route's schema), refusing a body over `bodyLimit` with 413.
  *
  * @example
- * bodyText({ body: 'eyJhIjoxfQ==', isBase64Encoded: true }); // '{"a":1}'
+ * const req = toRequest(event, readHeaders(event), { resource: '/users/{id}', params: { id: '42' } });
  */
-export function bodyText(event: ProxyEvent): string | undefined {
-  const body = event.body;
-  if (typeof body !== 'string' || !body) return undefined;
-  return event.isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body;
+export function toRequest(event: ProxyEvent, headers: HeaderMap, route: RouteContext, bodyLimit = DEFAULT_BODY_LIMIT): PorticoRequest {
+  const inbound = fromProxyEvent(event, headers);
+  if (inbound.body !== undefined) checkBodySize(inbound.body, bodyLimit);
+  return new RoutedRequest(inbound, route.resource, route.params);
 }

@@ -2,6 +2,7 @@
  * The API Gateway REST (v1) proxy-integration shapes, written out here so the package needs no `@types/aws-lambda`
  * at runtime or for consumers; they are structurally compatible with `APIGatewayProxyEvent`/`Result`.
  */
+import type { HttpResponse } from '../responses';
 
 /** A v1 proxy-integration event; fields are loose because the fuzz tests (and real life) send partial ones. */
 export interface ProxyEvent {
@@ -28,14 +29,8 @@ export interface ProxyRequestContext {
   [key: string]: unknown;
 }
 
-/** What a Lambda proxy integration must return. */
-export interface ProxyResult {
-  statusCode: number;
-  headers?: Record<string, string>;
-  multiValueHeaders?: Record<string, string[]>;
-  body: string;
-  isBase64Encoded?: boolean;
-}
+/** What a Lambda proxy integration must return: the core's response as it is. */
+export type ProxyResult = HttpResponse;
 
 /** A Lambda handler for REST proxy events; it never throws. */
 export type ProxyHandler = (event: ProxyEvent, context?: unknown) => Promise<ProxyResult>;

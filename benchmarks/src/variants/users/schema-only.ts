@@ -3,7 +3,7 @@
  * the validation library costs by itself, which the budget reports separately from router + helpers.
  */
 import * as v from 'valibot';
-import { CreateUser, store } from '../shared/store';
+import { CreateUser, store } from '../../shared/users';
 
 const SAMPLE = { name: 'Ada Lovelace', email: 'ada@example.com' };
 

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { CORS, CreateUser, parseLimit, store } from '../shared/store';
+import { CORS, CreateUser, parseLimit, store } from '../../shared/users';
 
 const app = new Hono();
 

@@ -3,7 +3,7 @@
  * the app options, problem JSON errors from the package.
  */
 import { BadRequestError, createApp, created, defineRoute, json, NotFoundError } from '@portico/http';
-import { CORS, CreateUser, parseLimit, store } from '../shared/store';
+import { CORS, CreateUser, parseLimit, store } from '../../shared/users';
 
 const routes = {
   hello: defineRoute({ method: 'GET', path: '/hello' }),

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { BadRequestError, NotFoundError, Router } from '@aws-lambda-powertools/event-handler/http';
 import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { CORS, CreateUser, parseLimit, store } from '../shared/store';
+import { CORS, CreateUser, parseLimit, store } from '../../shared/users';
 
 const app = new Router();
 
