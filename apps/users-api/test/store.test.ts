@@ -1,4 +1,5 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoDb, type DynamoDb } from '../src/dynamodb';
 import { MAX_SEARCH_PAGES, createUsersTable, createUserStore, UserExistsError, type UserStore } from '../src/store';
 import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
 
@@ -8,7 +9,7 @@ let tables = 0;
 /** A store over a fresh, empty table, so tests never see each other's items. */
 async function freshStore(): Promise<UserStore> {
   const tableName = `store-test-${++tables}`;
-  await createUsersTable(dynamo.client, tableName);
+  await createUsersTable(dynamo.db, tableName);
   return createUserStore({ tableName });
 }
 
@@ -121,7 +122,7 @@ describe('UserStore', () => {
 
   it(`stops searching after ${MAX_SEARCH_PAGES} pages of 1 MB, however much of the table is left`, async () => {
     const tableName = 'store-test-search-bound';
-    await createUsersTable(dynamo.client, tableName);
+    await createUsersTable(dynamo.db, tableName);
     const padding = 'x'.repeat(300_000); // ~3 items per 1 MB Scan page, so 30 items need ~10 pages
     for (let i = 0; i < 30; i++) {
       await dynamo.client.send(
@@ -136,29 +137,28 @@ describe('UserStore', () => {
         }),
       );
     }
-    const client = new DynamoDBClient({});
+    const db = createDynamoDb();
     let scans = 0;
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === 'ScanCommand') scans++;
-        return next(args);
+    const client: DynamoDb = {
+      send(operation, input) {
+        if (operation === 'Scan') scans++;
+        return db.send(operation, input);
       },
-      { step: 'initialize' },
-    );
+    };
     const store = createUserStore({ tableName, client });
 
     const results = await store.search('needle', 10);
 
     expect(results).toEqual([]);
     expect(scans).toBe(MAX_SEARCH_PAGES);
-    client.destroy();
+    db.close();
   }, 30_000);
 
   it('creating the table again is a no-op', async () => {
     const store = await freshStore();
     await store.create({ name: 'Ada' });
 
-    await createUsersTable(dynamo.client, store.tableName);
+    await createUsersTable(dynamo.db, store.tableName);
 
     expect(await store.count()).toBe(1);
   });
@@ -171,7 +171,7 @@ describe('createUserStore', () => {
 
   it('honours the generic AWS_ENDPOINT_URL when no DynamoDB-specific endpoint is set', async () => {
     const tableName = 'store-test-generic-endpoint';
-    await createUsersTable(dynamo.client, tableName);
+    await createUsersTable(dynamo.db, tableName);
     const { AWS_ENDPOINT_URL_DYNAMODB: specific, AWS_ENDPOINT_URL: generic } = process.env;
     delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL = dynamo.endpoint;

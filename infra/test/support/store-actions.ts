@@ -1,7 +1,8 @@
 /**
- * The DynamoDB IAM actions the users-api store needs, computed from its source: the commands it imports from the
- * document client (`@aws-sdk/lib-dynamodb`) plus any command it sends through `this.doc.send(new …)`. Local-only
- * helpers in the same file (creating the table for dev) use the low-level client and are not the function's business.
+ * The DynamoDB IAM actions the users-api store needs, computed from its source: the operations it sends through
+ * `this.send('<Operation>', …)` (or, for an SDK-based store, the commands it imports from `@aws-sdk/lib-dynamodb`
+ * and sends through `this.doc.send(new …)`). Local-only helpers in the same file (creating the table for dev) call
+ * their client directly and are not the function's business.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,6 +40,8 @@ export function storeCommands(source = readFileSync(storeSourcePath(), 'utf8')):
     }
   }
   for (const [, name] of source.matchAll(/this\.doc\.send\(\s*new\s+(\w+Command)\b/g)) commands.add(name!);
+  // The store's own client names the operation: `this.send('GetItem', …)`.
+  for (const [, name] of source.matchAll(/this\.send\(\s*['"](\w+)['"]/g)) commands.add(`${name!}Command`);
   return [...commands].sort();
 }
 
