@@ -1,4 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createDynamoDb, type DynamoDb } from '../src/dynamodb';
 import { MAX_SEARCH_PAGES, createUsersTable, createUserStore, UserExistsError, type UserStore } from '../src/store';
 import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
@@ -161,6 +163,61 @@ describe('UserStore', () => {
     await createUsersTable(dynamo.db, store.tableName);
 
     expect(await store.count()).toBe(1);
+  });
+});
+
+describe('UserStore when an answer is lost', () => {
+  /**
+   * A proxy in front of dynalite that forwards every request but, for the first PutItem, drops the connection
+   * instead of passing DynamoDB's answer back: the write landed, the client never heard.
+   */
+  async function lossyProxy(): Promise<{ endpoint: string; puts: number; stop(): Promise<void> }> {
+    const state = { puts: 0 };
+    const target = new URL(dynamo.endpoint);
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const put = req.headers['x-amz-target'] === 'DynamoDB_20120810.PutItem';
+        if (put) state.puts++;
+        const forward = request({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+          const body: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => body.push(chunk));
+          answer.on('end', () => {
+            if (put && state.puts === 1) return req.socket.destroy();
+            res.writeHead(answer.statusCode!, answer.headers);
+            res.end(Buffer.concat(body));
+          });
+        });
+        forward.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      get puts() {
+        return state.puts;
+      },
+      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('a retried create that finds its own first write returns the user instead of a conflict', async () => {
+    const tableName = 'store-test-lost-answer';
+    await createUsersTable(dynamo.db, tableName);
+    const proxy = await lossyProxy();
+    const db = createDynamoDb({ endpoint: proxy.endpoint, baseDelayMs: 1 });
+    const store = createUserStore({ tableName, client: db });
+    try {
+      const user = await store.create({ name: 'Ada' });
+
+      expect(proxy.puts).toBe(2);
+      expect(await store.get(user.id)).toEqual(user);
+      expect(await store.count()).toBe(1);
+    } finally {
+      db.close();
+      await proxy.stop();
+    }
   });
 });
 

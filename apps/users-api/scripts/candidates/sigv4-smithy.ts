@@ -32,7 +32,7 @@ export async function signRequest(request: SignableRequest, credentials: Credent
   const key = `${request.region}/${request.service}/${credentials.accessKeyId}`;
   let signer = signers.get(key);
   if (!signer) {
-    signer = new SignatureV4({ service: request.service, region: request.region, credentials, sha256: Sha256 });
+    signer = new SignatureV4({ service: request.service, region: request.region, credentials, sha256: Sha256, applyChecksum: false });
     signers.set(key, signer);
   }
   const headers: Record<string, string> = {};

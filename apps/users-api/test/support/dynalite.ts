@@ -15,6 +15,8 @@ export interface LocalDynamo {
   client: DynamoDBClient;
   /** The store's own client type (creates tables). */
   db: DynamoDbClient;
+  /** TCP connections the server has accepted so far. */
+  readonly connections: number;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export async function startLocalDynamo(tableName = 'users-test'): Promise<LocalD
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
+  let connections = 0;
+  server.on('connection', () => connections++);
   const endpoint = `http://127.0.0.1:${port}`;
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -46,6 +50,9 @@ export async function startLocalDynamo(tableName = 'users-test'): Promise<LocalD
     tableName,
     client,
     db,
+    get connections() {
+      return connections;
+    },
     async stop() {
       client.destroy();
       db.close();
