@@ -35,7 +35,8 @@ app.use(async (_req, next) => {
     return await next();
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
-    throw new ServiceUnavailableError(error.message, { cause: error, headers: { 'retry-after': String(error.retryAfterSeconds) } });
+    // The client sees a fixed 503 detail; the log line carries the cause chain (what failed, how often, for how long).
+    throw new ServiceUnavailableError('DynamoDB is unavailable or throttling', { cause: error, headers: { 'retry-after': String(error.retryAfterSeconds) } });
   }
 });
 
