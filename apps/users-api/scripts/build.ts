@@ -99,6 +99,7 @@ if (args.watch) {
   const ctx = await esbuild.context({
     ...options,
     plugins: [
+      ...(options.plugins ?? []),
       {
         name: 'emit-on-rebuild',
         setup(build) {

@@ -1,4 +1,5 @@
 import * as esbuild from 'esbuild';
+import { execFileSync, spawn } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,5 +59,33 @@ describe('the build', () => {
 
     const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
     expect(imports.filter((path) => !path.startsWith('node:') && !builtinModules.includes(path))).toEqual([]);
+  }, 60_000);
+});
+
+describe('the watch build (`pnpm dev`)', () => {
+  it('bundles as the one-shot build does: built-ins through process.getBuiltinModule, so the bundle loads and answers', async () => {
+    const outdir = join(scratch, 'watch');
+    const watcher = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts', '--watch', '--outdir', outdir], { cwd: PACKAGE_DIR });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let output = '';
+        watcher.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('watching')) resolve();
+        });
+        watcher.once('exit', (code) => reject(new Error(`the watch build exited (${code}): ${output}`)));
+      });
+    } finally {
+      watcher.kill();
+    }
+
+    const bundle = await readFile(join(outdir, 'handler.mjs'), 'utf8');
+    const answer = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const { handler } = await import(${JSON.stringify(join(outdir, 'handler.mjs'))}); const r = await handler({ httpMethod: 'GET', path: '/hello', resource: '/hello', requestContext: {} }, {}); console.log(r.body);`],
+      { env: { ...process.env, USERS_TABLE: 'users' }, encoding: 'utf8' },
+    );
+    expect(bundle).not.toMatch(/from\s*"node:/);
+    expect(answer.trim()).toBe('{"message":"Hello, World!"}');
   }, 60_000);
 });
