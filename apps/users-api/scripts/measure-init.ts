@@ -3,7 +3,7 @@
  * measured side by side, in one run, against the same dynalite. Writes `results/cold-init.md` (and prints it). Not a
  * test and not timed in CI: run it by hand.
  *
- *   pnpm --filter @portico/users-api measure:init [--runs 21] [--rounds 5] [--requests 2000]
+ *   pnpm --filter @portico/users-api measure:init [--runs 21] [--rounds 3] [--requests 5000] [--warmup 5000]
  *
  * Variants differ from the shipped bundle only in the module they swap (scripts/bundle.ts `swaps`): the old store on
  * the SDK v3 document client (scripts/baseline/, the build as it was), the bare SDK v3 client, aws-lite, aws4fetch,
@@ -46,13 +46,15 @@ const run = promisify(execFile);
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '21' },
-    rounds: { type: 'string', default: '5' },
-    requests: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '5000' },
+    warmup: { type: 'string', default: '5000' },
   },
 });
 const runs = Number(args.runs);
 const rounds = Number(args.rounds);
 const requests = Number(args.requests);
+const warmup = Number(args.warmup);
 
 interface Variant {
   name: string;
@@ -294,7 +296,7 @@ const { handler } = process.env.PROBE_BUNDLE ? await import(process.env.PROBE_BU
 const event = JSON.parse(process.env.PROBE_EVENT);
 const context = { awsRequestId: 'probe', getRemainingTimeInMillis: () => 10000 };
 const n = Number(process.env.PROBE_REQUESTS);
-for (let i = 0; i < 300; i++) await handler(event, context);
+for (let i = 0; i < Number(process.env.PROBE_WARMUP); i++) await handler(event, context);
 const wall0 = performance.now();
 const cpu0 = process.cpuUsage();
 for (let i = 0; i < n; i++) {
@@ -323,7 +325,7 @@ for (let r = 0; r < rounds; r++) {
   ];
   for (const [key, bundle, event] of jobs) {
     const before = connections;
-    const env = { ...awsEnv, AWS_ENDPOINT_URL_DYNAMODB: plainEndpoint, PROBE_BUNDLE: bundle, PROBE_EVENT: event, PROBE_ID: userId, PROBE_REQUESTS: String(requests) };
+    const env = { ...awsEnv, AWS_ENDPOINT_URL_DYNAMODB: plainEndpoint, PROBE_BUNDLE: bundle, PROBE_EVENT: event, PROBE_ID: userId, PROBE_REQUESTS: String(requests), PROBE_WARMUP: String(warmup) };
     const sample = await child<Omit<WarmSample, 'connections'>>(WARM, env);
     warm.set(key, [...(warm.get(key) ?? []), { ...sample, connections: connections - before }]);
   }
@@ -460,10 +462,12 @@ const lines = [
   row(['---', '---']),
   ...(["import 'node:http'", "getBuiltinModule('node:http')"] as Probe[]).map((name) => row([`\`${name}\``, ms(median(probeTotals.get(name)!))])),
   '',
-  `## Warm \`GET /users/{id}\` (median of ${rounds} processes, ${requests} requests each after 300 to warm up)`,
+  `## Warm \`GET /users/{id}\` (median of ${rounds} processes, ${requests} requests each after ${warmup} to warm up)`,
   '',
-  'CPU is `process.cpuUsage()` of the function process per request (dynalite runs in another process); connections',
-  'are those the dynalite server accepted from that process over all its requests (1: one kept-alive connection).',
+  'CPU is `process.cpuUsage()` of the function process per request (dynalite runs in another process), in the steady',
+  "state of a busy warm function: the JIT keeps optimizing for a few thousand requests (its background compiles count",
+  'in cpuUsage), so every variant gets the same long warm-up first. Connections are those the dynalite server',
+  'accepted from that process over all its requests (1: one kept-alive connection).',
   '',
   row(['client', 'function CPU per request', 'wall per request', 'connections opened']),
   row(['---', '---', '---', '---']),
