@@ -4,7 +4,6 @@
  *
  *   tsx scripts/build.ts                    one build
  *   tsx scripts/build.ts --watch            rebuild dist/ on every source change (what `pnpm dev` sits on)
- *   tsx scripts/build.ts --sdk=external     leave @aws-sdk/* to the Lambda runtime (for comparison only)
  */
 import { toOpenApi } from '@portico/http/openapi';
 import * as esbuild from 'esbuild';
@@ -13,30 +12,16 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_SDK_MODE,
-  bundleOptions,
-  formatBytes,
-  largestInputs,
-  packageBundle,
-  writeFileAtomic,
-  type BuildMeta,
-  type SdkMode,
-} from './bundle';
+import { bundleOptions, formatBytes, largestInputs, packageBundle, writeFileAtomic, type BuildMeta } from './bundle';
 import { routeList } from '../src/routes';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     watch: { type: 'boolean', default: false },
-    sdk: { type: 'string', default: DEFAULT_SDK_MODE },
     outdir: { type: 'string', default: join(PACKAGE_DIR, 'dist') },
   },
 });
-if (args.sdk !== 'bundled' && args.sdk !== 'external') {
-  throw new Error(`--sdk must be "bundled" or "external", got "${args.sdk}"`);
-}
-const sdk: SdkMode = args.sdk;
 const outdir = args.outdir;
 
 type Result = esbuild.BuildResult<{ metafile: true; write: false }>;
@@ -47,7 +32,7 @@ async function emit(result: Result): Promise<BuildMeta> {
     (a, b) => Number(a.path.endsWith('.mjs')) - Number(b.path.endsWith('.mjs')),
   );
   for (const file of files) await writeFileAtomic(file.path, file.contents);
-  return packageBundle(outdir, sdk);
+  return packageBundle(outdir);
 }
 
 function sizeLine(meta: BuildMeta): string {
@@ -107,13 +92,14 @@ async function watchSources(ctx: esbuild.BuildContext<typeof options>): Promise<
 
 // No clean step: dist/ is overwritten file by file, atomically, so a watcher (the local gateway) never sees it empty.
 await mkdir(outdir, { recursive: true });
-const options = { ...bundleOptions(PACKAGE_DIR, outdir, sdk), write: false as const };
+const options = { ...bundleOptions(PACKAGE_DIR, outdir), write: false as const };
 
 if (args.watch) {
   let started = 0;
   const ctx = await esbuild.context({
     ...options,
     plugins: [
+      ...(options.plugins ?? []),
       {
         name: 'emit-on-rebuild',
         setup(build) {
@@ -145,7 +131,7 @@ if (args.watch) {
   await writeFileAtomic(join(outdir, 'openapi.json'), `${JSON.stringify(openApi, null, 2)}\n`);
   console.log(
     [
-      `users-api bundle (sdk ${sdk}) -> ${outdir}`,
+      `users-api bundle -> ${outdir}`,
       `  ${meta.bundle.file.padEnd(16)} ${formatBytes(meta.bundle.bytes).padStart(10)}   gzip ${formatBytes(meta.bundle.gzipBytes)}`,
       `  ${meta.zip.padEnd(16)} ${formatBytes(meta.bytes).padStart(10)}   sha256 ${meta.sha256}`,
       `  openapi.json     ${Object.keys(openApi.paths).length} paths`,

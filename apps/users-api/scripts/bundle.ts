@@ -1,11 +1,12 @@
 /**
- * How the Lambda bundle and its zip are made, shared by `build.ts` (dist/) and `measure-init.ts` (the SDK bundled
- * vs external comparison), so the measurement measures what ships.
+ * How the Lambda bundle and its zip are made, shared by `build.ts` (dist/) and `measure-init.ts` (the DynamoDB client
+ * comparison), so the measurement measures what ships.
  */
-import type { BuildOptions, Metafile } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ZipFile } from 'yazl';
 
@@ -17,34 +18,32 @@ export const ZIP_FILE = 'lambda.zip';
 export const META_FILE = 'build-meta.json';
 
 /**
- * Whether `@aws-sdk/*` goes into the bundle or is left to the copy the nodejs22.x runtime ships: bundled, by
- * measurement (`pnpm --filter @portico/users-api measure:init`: fresh `node` per run, median of 21, 2 cores,
- * Node 20, SDK 3.1169, 2026-12-01):
- *
- *   sdk       bundle / gzip           import     first /hello   first DynamoDB call   total over bare node
- *   bundled   362 KiB / 114 KiB       60.4 ms    0.9 ms         30.4 ms               101.7 ms
- *   external   26 KiB /  10 KiB      138.8 ms    1.0 ms         33.9 ms               172.3 ms
- *
- * Earlier runs (idle machine, and under load) kept the same ranking: 76.8 ms vs 199.3 ms, 100-110 ms vs 225-250 ms.
- *
- * One pre-linked, tree-shaken, minified file parses and evaluates ~3x faster than the SDK's few hundred modules
- * resolved and loaded one by one, and it pins the SDK version the tests ran against instead of whatever the runtime
- * carries that day. It costs ~260 KiB more zip, which does not count toward init. Caveat: locally the external SDK
- * resolves through pnpm's symlinked store, in Lambda through plain directories under /var/runtime/node_modules, so the
- * real gap may be somewhat smaller; at ~3x the ranking should hold.
+ * Swaps source modules for a build: package-relative path of a module → package-relative path of its stand-in. The
+ * cold-init benchmark builds the handler with the old SDK store or another DynamoDB client this way, so each variant
+ * differs from the shipped bundle only where it says.
  */
-export type SdkMode = 'bundled' | 'external';
-export const DEFAULT_SDK_MODE: SdkMode = 'bundled';
+export type ModuleSwaps = Readonly<Record<string, string>>;
+
+/** {@link bundleOptions} settings beyond where to write. */
+export interface BundleSettings {
+  /** @default {} (the shipped sources) */
+  swaps?: ModuleSwaps;
+  /**
+   * Leave `import … from 'node:http'` (and every other built-in) as ES module imports, as esbuild does by default,
+   * instead of {@link builtinsPlugin}'s `process.getBuiltinModule`. Only the baseline build sets it, to stay the
+   * build it was. @default false
+   */
+  esmBuiltins?: boolean;
+}
 
 /**
  * esbuild options for the handler bundle of the package at `packageDir` (apps/users-api), written to `outdir`.
  * The caller passes the package directory because this module is also loaded by jest, which has no `import.meta`.
  */
-export function bundleOptions(
-  packageDir: string,
-  outdir: string,
-  sdk: SdkMode = DEFAULT_SDK_MODE,
-): BuildOptions & { metafile: true } {
+export function bundleOptions(packageDir: string, outdir: string, settings: BundleSettings = {}): BuildOptions & { metafile: true } {
+  const plugins: Plugin[] = [];
+  if (settings.swaps && Object.keys(settings.swaps).length > 0) plugins.push(swapPlugin(packageDir, settings.swaps));
+  if (!settings.esmBuiltins) plugins.push(builtinsPlugin);
   return {
     absWorkingDir: packageDir,
     entryPoints: { handler: 'src/handler.ts' },
@@ -61,12 +60,46 @@ export function bundleOptions(
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
-    // No `createRequire` banner: with ESM builds preferred nothing bundled calls `require()`. Should a CommonJS
-    // dependency need it one day, its first call throws "Dynamic require ... is not supported" and the bundle suite,
-    // which runs the built zip, fails.
-    external: sdk === 'external' ? ['@aws-sdk/*', '@smithy/*'] : [],
+    plugins,
     metafile: true,
     logLevel: 'warning',
+  };
+}
+
+/**
+ * Every Node built-in the bundle uses, ES import or CommonJS `require` (aws4 is CommonJS), becomes
+ * `process.getBuiltinModule(name)`. Two reasons. An ES module import of a built-in builds its namespace from all its
+ * exports, and `node:http`'s include lazy getters (`WebSocket`, …) that load the whole fetch stack (undici): tens of
+ * milliseconds of cold start for nothing (`pnpm measure:init` shows it). And an ES module bundle has no `require`, so a
+ * bundled CommonJS `require('crypto')` would otherwise throw "Dynamic require … is not supported".
+ * `process.getBuiltinModule` is Node >= 22.3, which Lambda's nodejs22.x runtime is.
+ */
+export const builtinsPlugin: Plugin = {
+  name: 'builtins-via-getBuiltinModule',
+  setup(build) {
+    const names = new Set(builtinModules);
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      return names.has(name) ? { path: `node:${name}`, namespace: 'builtin' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+function swapPlugin(packageDir: string, swaps: ModuleSwaps): Plugin {
+  const byPath = new Map(Object.entries(swaps).map(([from, to]) => [resolvePath(packageDir, from).replace(/\.ts$/, ''), resolvePath(packageDir, to)]));
+  return {
+    name: 'swap-modules',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const swapped = byPath.get(resolvePath(args.resolveDir, args.path).replace(/\.ts$/, ''));
+        // A stand-in may import what it stands in for (its types, its error class): that import is not swapped.
+        return swapped && swapped !== args.importer ? { path: swapped } : undefined;
+      });
+    },
   };
 }
 
@@ -83,7 +116,6 @@ export interface BuildMeta {
   /** Zip size in bytes. */
   bytes: number;
   runtime: 'nodejs22.x';
-  sdk: SdkMode;
   bundle: { file: string; bytes: number; gzipBytes: number };
 }
 
@@ -117,7 +149,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** Writes the zip and `build-meta.json` next to a finished bundle in `outdir`; returns the meta. */
-export async function packageBundle(outdir: string, sdk: SdkMode): Promise<BuildMeta> {
+export async function packageBundle(outdir: string): Promise<BuildMeta> {
   const bundlePath = join(outdir, BUNDLE_FILE);
   const code = await readFile(bundlePath);
   const zip = await deterministicZip([bundlePath, `${bundlePath}.map`]);
@@ -129,7 +161,6 @@ export async function packageBundle(outdir: string, sdk: SdkMode): Promise<Build
     sourceCodeHash: createHash('sha256').update(zip).digest('base64'),
     bytes: zip.length,
     runtime: 'nodejs22.x',
-    sdk,
     bundle: { file: BUNDLE_FILE, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length },
   };
   await writeFileAtomic(join(outdir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);

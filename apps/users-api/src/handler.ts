@@ -2,7 +2,7 @@
  * The users API Lambda: binds a handler to each route of the route table.
  *
  * Everything expensive happens once, at module init (Lambda's init phase, which also runs before the first
- * request locally): the DynamoDB clients, the CORS policy and the router. A missing `USERS_TABLE` fails here.
+ * request locally): the DynamoDB client, the CORS policy and the router. A missing `USERS_TABLE` fails here.
  *
  * Responses:
  * - `GET /hello` → 200 `{ message: "Hello, World!" }`
@@ -12,16 +12,33 @@
  * - `GET /users/{id}` → 200 `User`, or 404 problem
  * - `DELETE /users/{id}` → 204, or 404 problem
  * - `GET /search?q=&limit=` → 200 `{ query, limit, results: User[] }`
- * Errors are `application/problem+json` (see @portico/http).
+ * Errors are `application/problem+json` (see @portico/http); a database that is unavailable or throttling answers 503
+ * with `Retry-After`.
  */
-import { ConflictError, NotFoundError, created, createApp, json, noContent } from '@portico/http';
+import { ConflictError, NotFoundError, ServiceUnavailableError, created, createApp, json, noContent, type ProxyHandler } from '@portico/http';
 import { corsFromEnv } from './cors-config';
 import { decodeCursor, encodeCursor } from './cursor';
 import { DEFAULT_LIMIT, routes } from './routes';
-import { UserExistsError, createUserStore } from './store';
+import { StoreUnavailableError, UserExistsError, createUserStore } from './store';
 
-const store = createUserStore();
+/** The current invocation's context: Lambda runs one invocation at a time per execution environment. */
+let invocation: { getRemainingTimeInMillis?: () => number } | undefined;
+
+// Every DynamoDB call plans within the invocation's remaining time, so a database that doesn't answer costs a 503
+// before Lambda's timeout, never a timeout (which the gateway answers 502).
+const store = createUserStore({ remainingTimeMs: () => invocation?.getRemainingTimeInMillis?.() });
 const app = createApp({ cors: corsFromEnv() });
+
+// A database that is unreachable, not answering or throttling is a 503 the client may retry, not a 500.
+app.use(async (_req, next) => {
+  try {
+    return await next();
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    // The client sees a fixed 503 detail; the log line carries the cause chain (what failed, how often, for how long).
+    throw new ServiceUnavailableError('DynamoDB is unavailable or throttling', { cause: error, headers: { 'retry-after': String(error.retryAfterSeconds) } });
+  }
+});
 
 /**
  * Ids are only ever minted here, as UUIDs, so anything else names no user. Answering 404 without asking DynamoDB
@@ -77,11 +94,17 @@ app.handle(routes.search, async (req) => {
   return json({ query: q, limit, results: await store.search(q, limit) });
 });
 
+const dispatch = app.lambda();
+
 /**
- * The Lambda entry point (`handler.handler` in the bundle): API Gateway REST proxy event in, proxy result out.
+ * The Lambda entry point (`handler.handler` in the bundle): API Gateway REST proxy event in, proxy result out. It
+ * notes the invocation's context (for the store's time budget) and dispatches.
  *
  * @example
  * const res = await handler(createProxyEvent({ method: 'GET', path: '/hello' }), context);
  * // { statusCode: 200, body: '{"message":"Hello, World!"}', ... }
  */
-export const handler = app.lambda();
+export const handler: ProxyHandler = (event, context) => {
+  invocation = typeof context === 'object' && context !== null ? (context as typeof invocation) : undefined;
+  return dispatch(event);
+};

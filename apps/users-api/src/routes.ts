@@ -22,12 +22,42 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const wellFormed = v.check((value: string) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode text');
 
 /**
- * `POST /users` body: a new user. Unknown keys are rejected so typos don't pass silently. The length bound comes
- * before `trim` so the gateway model (which cannot trim) is never stricter than the function.
+ * What is not text in a name: control characters (NUL, tab, line breaks, C1), U+FFFD (what invalid UTF-8 decodes
+ * to: the bytes the client meant are already lost) and noncharacters.
+ */
+const NOT_TEXT = /[\p{Cc}\uFFFD\p{Noncharacter_Code_Point}]/u;
+const printable = v.check(
+  (value: string) => !NOT_TEXT.test(value),
+  'must be printable text: no control characters, and no U+FFFD (what invalid UTF-8 decodes to)',
+);
+/**
+ * A character a reader can see: a letter, digit, punctuation or symbol that is not default-ignorable (zero-width
+ * spaces and joiners are format characters, but the Hangul fillers are letters that render as nothing) nor the blank
+ * braille pattern. Zero-width joiners inside an emoji sequence are fine: the emoji around them are visible.
+ */
+const VISIBLE = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+// An empty name is `minLength`'s to report, once.
+const visible = v.check((value: string) => value === '' || VISIBLE.test(value), 'must contain a visible character');
+
+/**
+ * `POST /users` body: a new user. Unknown keys are rejected so typos don't pass silently.
+ *
+ * Lengths are in code points (`maxCodePoints`), which is what JSON Schema's `maxLength` counts: the gateway's model
+ * and the function agree on every string, emoji included (valibot's `maxLength` counts UTF-16 units, an emoji two).
+ * The length bound comes before `trim` so the gateway model (which cannot trim) is never stricter than the function.
+ * The model cannot say "printable" (draft-04 patterns have no Unicode classes); the function checks it.
  */
 export const CreateUserBody = v.strictObject({
-  name: v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'), v.trim(), v.minLength(1, 'must not be blank'), wellFormed),
-  email: v.optional(v.pipe(v.string(), v.maxLength(254), v.email('must be an email address'))),
+  name: v.pipe(
+    v.string(),
+    v.maxCodePoints(100, 'must be at most 100 characters'),
+    v.trim(),
+    v.minLength(1, 'must not be blank'),
+    wellFormed,
+    printable,
+    visible,
+  ),
+  email: v.optional(v.pipe(v.string(), v.maxCodePoints(254), v.email('must be an email address'))),
 });
 export type CreateUserBody = v.InferOutput<typeof CreateUserBody>;
 
@@ -58,7 +88,7 @@ const Limit = v.optional(v.pipe(v.string(), v.regex(/^(?:[1-9][0-9]?|100)$/, 'mu
 const Cursor = v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be a nextCursor value')));
 
 /** `GET /search` query text: matched as a case-insensitive substring of the name. */
-const SearchText = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'must be at most 100 characters'), wellFormed);
+const SearchText = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxCodePoints(100, 'must be at most 100 characters'), wellFormed);
 
 export const routes = {
   hello: defineRoute({

@@ -3,7 +3,7 @@
  * get and search. Written through the store, so the items have exactly the shape the function reads (`nameLower`
  * included); ids are UUIDs, as the API mints.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDb } from './dynamodb';
 import { createUserStore } from './store';
 
 export const SEED_USERS = [
@@ -19,9 +19,14 @@ export interface SeedContext {
 }
 
 export default async function seed({ tables, endpoint, region }: SeedContext): Promise<string> {
-  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const store = createUserStore({ tableName: tables.users!, client });
-  for (const { id, name, email, createdAt } of SEED_USERS) await store.create({ name, email }, { id, now: new Date(createdAt) });
-  client.destroy();
+  // The local DynamoDB accepts any key pair; these are not secrets.
+  const env = { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+  const db = createDynamoDb({ env });
+  try {
+    const store = createUserStore({ tableName: tables.users!, client: db });
+    for (const { id, name, email, createdAt } of SEED_USERS) await store.create({ name, email }, { id, now: new Date(createdAt) });
+  } finally {
+    db.close();
+  }
   return `seeded ${SEED_USERS.length} users`;
 }

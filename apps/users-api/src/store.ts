@@ -1,25 +1,22 @@
 /**
- * Users in DynamoDB, through the document client.
+ * Users in DynamoDB, through the small client in `./dynamodb.ts`.
  *
  * One item per user, keyed by `id`. Each item also carries `nameLower`, the lower-cased name, so search can match
  * case-insensitively inside DynamoDB rather than in the function; it never leaves the store.
+ *
+ * Failures come out as one of three kinds: {@link UserExistsError} (a conditional write found the id taken),
+ * {@link StoreUnavailableError} (DynamoDB unreachable, not answering in time, failing or throttling, after the client's
+ * retries: try again later), or anything else (a bug or a misconfiguration).
  */
 import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  type ScanCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
+  createDynamoDb,
+  DynamoDbError,
+  type DynamoDb,
+  type DynamoDbTimeouts,
+  type Item,
+  type Operation,
+  type Operations,
+} from './dynamodb';
 import type { User } from './routes';
 import { USERS_TABLE_ENV, usersTableDefinition } from './table';
 
@@ -57,13 +54,51 @@ export class UserExistsError extends Error {
   }
 }
 
-interface UserItem extends User {
-  nameLower: string;
+/**
+ * DynamoDB could not serve a call in time: unreachable, not answering, failing, or throttling. The client retried as
+ * far as its budget allowed; the caller should answer 503 with `Retry-After: retryAfterSeconds`.
+ */
+export class StoreUnavailableError extends Error {
+  /**
+   * When a client may usefully try again: throttling clears within a second or so (DynamoDB's burst and adaptive
+   * capacity), a database that is not answering rarely does, and a prompt retry only adds to the load.
+   */
+  readonly retryAfterSeconds: number;
+
+  constructor(cause: DynamoDbError) {
+    super(`The users table is ${cause.throttled ? 'throttling' : 'unavailable'}: ${cause.message}`, { cause });
+    this.name = 'StoreUnavailableError';
+    this.retryAfterSeconds = cause.throttled ? 1 : 5;
+  }
 }
 
-function toUser(item: Record<string, unknown>): User {
-  const { id, name, email, createdAt } = item as unknown as UserItem;
-  return email === undefined ? { id, name, createdAt } : { id, name, email, createdAt };
+function toItem(user: User): Item {
+  const item: Item = {
+    id: { S: user.id },
+    name: { S: user.name },
+    createdAt: { S: user.createdAt },
+    nameLower: { S: user.name.toLowerCase() },
+  };
+  if (user.email !== undefined) item.email = { S: user.email };
+  return item;
+}
+
+function text(item: Item, name: string): string {
+  const value = item[name];
+  if (value && 'S' in value) return value.S;
+  throw new TypeError(`Stored item ${JSON.stringify(item.id)} has no string ${name}: it was not written by this store`);
+}
+
+function toUser(item: Item): User {
+  const id = text(item, 'id');
+  const name = text(item, 'name');
+  const createdAt = text(item, 'createdAt');
+  // The key order of `create`'s answer, so a stored user reads back as the same JSON.
+  return item.email === undefined ? { id, name, createdAt } : { id, name, email: text(item, 'email'), createdAt };
+}
+
+function isConditionFailure(error: unknown): error is DynamoDbError {
+  return error instanceof DynamoDbError && error.code === 'ConditionalCheckFailedException';
 }
 
 /**
@@ -76,10 +111,19 @@ function toUser(item: Record<string, unknown>): User {
  */
 export class UserStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly db: DynamoDb,
     /** The DynamoDB table this store reads and writes. */
     readonly tableName: string,
   ) {}
+
+  /** Every DynamoDB call goes through here, so "try again later" has one type whatever the operation. */
+  private async send<O extends Operation>(operation: O, input: Operations[O]['input']): Promise<Operations[O]['output']> {
+    try {
+      return await this.db.send(operation, input);
+    } catch (error) {
+      throw error instanceof DynamoDbError && error.retryable ? new StoreUnavailableError(error) : error;
+    }
+  }
 
   /**
    * Stores a new user under a fresh id (or `options.id`) and returns it.
@@ -89,38 +133,39 @@ export class UserStore {
    */
   async create(input: NewUser, options: { id?: string; now?: Date } = {}): Promise<User> {
     const user: User = {
-      id: options.id ?? randomUUID(),
+      id: options.id ?? process.getBuiltinModule('node:crypto').randomUUID(),
       name: input.name,
       ...(input.email === undefined ? {} : { email: input.email }),
       createdAt: (options.now ?? new Date()).toISOString(),
     };
-    const item: UserItem = { ...user, nameLower: user.name.toLowerCase() };
     try {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' }),
-      );
+      await this.send('PutItem', { TableName: this.tableName, Item: toItem(user), ConditionExpression: 'attribute_not_exists(id)' });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new UserExistsError(user.id);
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // A retried write can find its own first attempt, which landed though its answer was lost: that is this user,
+      // stored, not a conflict. Only an identical item (same name and createdAt to the millisecond) counts.
+      if (error.attempts > 1 && JSON.stringify(await this.get(user.id)) === JSON.stringify(user)) return user;
+      throw new UserExistsError(user.id);
     }
     return user;
   }
 
   /** The user with this id, or `undefined`. */
   async get(id: string): Promise<User | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id } }));
+    const { Item } = await this.send('GetItem', { TableName: this.tableName, Key: { id: { S: id } } });
     return Item ? toUser(Item) : undefined;
   }
 
-  /** Deletes the user with this id; `false` when there was none (the delete is conditional, so nothing happens). */
+  /**
+   * Deletes the user with this id; `false` when there was none (the delete is conditional, so nothing happens).
+   * A retried delete whose first attempt landed also answers `false`: the user is gone either way.
+   */
   async delete(id: string): Promise<boolean> {
     try {
-      await this.doc.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { id }, ConditionExpression: 'attribute_exists(id)' }),
-      );
+      await this.send('DeleteItem', { TableName: this.tableName, Key: { id: { S: id } }, ConditionExpression: 'attribute_exists(id)' });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -132,31 +177,31 @@ export class UserStore {
    * get a cursor that leads to an empty page (a plain `Limit: limit` Scan returns a key whenever the page is full).
    */
   async list(limit: number, startKey?: PageKey): Promise<UserPage> {
-    const { Items = [], LastEvaluatedKey } = await this.doc.send(
-      new ScanCommand({ TableName: this.tableName, Limit: limit + 1, ExclusiveStartKey: startKey }),
-    );
+    const { Items = [], LastEvaluatedKey } = await this.send('Scan', {
+      TableName: this.tableName,
+      Limit: limit + 1,
+      ExclusiveStartKey: startKey && { id: { S: startKey.id } },
+    });
     if (Items.length > limit) {
       const items = Items.slice(0, limit).map(toUser);
       return { items, nextKey: { id: items[items.length - 1]!.id } };
     }
     // Fewer items than asked with a key means DynamoDB stopped at its 1 MB page size, not at the end of the table.
     const items = Items.map(toUser);
-    return LastEvaluatedKey ? { items, nextKey: { id: String(LastEvaluatedKey.id) } } : { items };
+    return LastEvaluatedKey ? { items, nextKey: { id: text(LastEvaluatedKey, 'id') } } : { items };
   }
 
   /** Up to `limit` users whose name contains `query`, ignoring case (see {@link MAX_SEARCH_PAGES}). */
   async search(query: string, limit: number): Promise<User[]> {
-    const input: ScanCommandInput = {
-      TableName: this.tableName,
-      FilterExpression: 'contains(nameLower, :q)',
-      ExpressionAttributeValues: { ':q': query.toLowerCase() },
-    };
     const found: User[] = [];
-    let startKey: Record<string, unknown> | undefined;
+    let startKey: Item | undefined;
     for (let page = 0; page < MAX_SEARCH_PAGES && found.length < limit; page++) {
-      const { Items = [], LastEvaluatedKey } = await this.doc.send(
-        new ScanCommand({ ...input, ExclusiveStartKey: startKey }),
-      );
+      const { Items = [], LastEvaluatedKey } = await this.send('Scan', {
+        TableName: this.tableName,
+        FilterExpression: 'contains(nameLower, :q)',
+        ExpressionAttributeValues: { ':q': { S: query.toLowerCase() } },
+        ExclusiveStartKey: startKey,
+      });
       found.push(...Items.map(toUser));
       startKey = LastEvaluatedKey;
       if (!startKey) break;
@@ -167,11 +212,13 @@ export class UserStore {
   /** How many users are stored (a full COUNT scan: for tests and local tooling, not for request paths). */
   async count(): Promise<number> {
     let total = 0;
-    let startKey: Record<string, unknown> | undefined;
+    let startKey: Item | undefined;
     do {
-      const { Count = 0, LastEvaluatedKey } = await this.doc.send(
-        new ScanCommand({ TableName: this.tableName, Select: 'COUNT', ExclusiveStartKey: startKey }),
-      );
+      const { Count = 0, LastEvaluatedKey } = await this.send('Scan', {
+        TableName: this.tableName,
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      });
       total += Count;
       startKey = LastEvaluatedKey;
     } while (startKey);
@@ -184,33 +231,39 @@ export interface UserStoreOptions {
   /** @default process.env.USERS_TABLE */
   tableName?: string;
   /**
-   * The low-level client. The default one takes region, credentials and endpoint from the SDK's standard sources,
-   * so `AWS_ENDPOINT_URL_DYNAMODB` (or `AWS_ENDPOINT_URL`) points it at dynalite or another local DynamoDB.
+   * The DynamoDB client. The default one takes region, credentials and endpoint from the environment Lambda sets, so
+   * `AWS_ENDPOINT_URL_DYNAMODB` (or `AWS_ENDPOINT_URL`) points it at dynalite or another local DynamoDB.
    */
-  client?: DynamoDBClient;
+  client?: DynamoDb;
+  /** Time limits and retries of the default client (see `DYNAMODB_DEFAULTS`). */
+  timeouts?: DynamoDbTimeouts;
+  /**
+   * The function's remaining time in ms, read at the start of every DynamoDB call: the default client never plans a
+   * call past it. The handler passes the current invocation's `context.getRemainingTimeInMillis()`.
+   */
+  remainingTimeMs?: () => number | undefined;
   /** @default process.env */
   env?: Record<string, string | undefined>;
 }
 
 /**
- * Builds the store and its clients. Call it once, at module init, so every warm invocation reuses the clients and
- * their kept-alive connections.
+ * Builds the store and its client. Call it once, at module init, so every warm invocation reuses the client and its
+ * kept-alive connection.
  *
  * @throws {Error} when no table name is given and `USERS_TABLE` is unset: failing at init shows up as a clear
  *   `Runtime.ImportModuleError`-style init failure instead of a 500 on every request.
  */
 export function createUserStore(options: UserStoreOptions = {}): UserStore {
-  const tableName = options.tableName ?? (options.env ?? process.env)[USERS_TABLE_ENV];
+  const env = options.env ?? process.env;
+  const tableName = options.tableName ?? env[USERS_TABLE_ENV];
   if (!tableName) {
     throw new Error(
       `${USERS_TABLE_ENV} is not set: set it to the users DynamoDB table name (infra sets it on the function; ` +
         'locally, e.g. USERS_TABLE=users-dev)',
     );
   }
-  const client = options.client ?? new DynamoDBClient({});
-  // removeUndefinedValues: an absent optional field (email) is omitted from the item instead of failing the write.
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return new UserStore(doc, tableName);
+  const client = options.client ?? createDynamoDb({ ...options.timeouts, env, remainingTimeMs: options.remainingTimeMs });
+  return new UserStore(client, tableName);
 }
 
 /**
@@ -218,13 +271,18 @@ export function createUserStore(options: UserStoreOptions = {}): UserStore {
  * (deployed tables come from infra).
  *
  * @example
- * await createUsersTable(new DynamoDBClient({}), 'users-dev');
+ * await createUsersTable(createDynamoDb(), 'users-dev');
  */
-export async function createUsersTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function createUsersTable(db: DynamoDb, tableName: string): Promise<void> {
   try {
-    await client.send(new CreateTableCommand(usersTableDefinition(tableName)));
+    await db.send('CreateTable', usersTableDefinition(tableName));
   } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+    if (!(error instanceof DynamoDbError && error.code === 'ResourceInUseException')) throw error;
   }
-  await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+  for (let waited = 0; ; waited += 20) {
+    const { Table } = await db.send('DescribeTable', { TableName: tableName });
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (waited > 60_000) throw new Error(`Table ${tableName} is still ${Table?.TableStatus} after a minute`);
+    await new Promise((wake) => setTimeout(wake, 20));
+  }
 }

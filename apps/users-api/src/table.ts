@@ -1,10 +1,10 @@
 /**
  * The users table's shape, as data.
  *
- * Kept apart from `store.ts` so infra and local tooling can read the key schema without loading the AWS SDK; the
- * `import type` below is erased at build time.
+ * Kept apart from `store.ts` so infra and local tooling can read the key schema without loading the DynamoDB client;
+ * the `import type` below is erased at build time.
  */
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableInput } from './dynamodb';
 
 /** Name of the environment variable holding the users table name, read once at function init. */
 export const USERS_TABLE_ENV = 'USERS_TABLE';
@@ -16,9 +16,9 @@ export const USERS_TABLE_KEY = 'id';
  * The `CreateTable` input for the users table: partition key `id` (string), on-demand billing.
  *
  * @example
- * await client.send(new CreateTableCommand(usersTableDefinition('users-dev')));
+ * await createDynamoDb().send('CreateTable', usersTableDefinition('users-dev'));
  */
-export function usersTableDefinition(tableName: string): CreateTableCommandInput {
+export function usersTableDefinition(tableName: string): CreateTableInput {
   return {
     TableName: tableName,
     AttributeDefinitions: [{ AttributeName: USERS_TABLE_KEY, AttributeType: 'S' }],

@@ -1,4 +1,5 @@
 import * as esbuild from 'esbuild';
+import { execFileSync, spawn } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,18 +46,46 @@ describe('the build', () => {
 
     await esbuild.build(bundleOptions(PACKAGE_DIR, first));
     await esbuild.build(bundleOptions(PACKAGE_DIR, second));
-    const [a, b] = [await packageBundle(first, 'bundled'), await packageBundle(second, 'bundled')];
+    const [a, b] = [await packageBundle(first), await packageBundle(second)];
 
     expect(a.sha256).toBe(b.sha256);
     expect((await readFile(join(first, 'lambda.zip'))).equals(await readFile(join(second, 'lambda.zip')))).toBe(true);
   }, 60_000);
 
-  it('imports nothing but Node built-ins (the SDK is bundled, not taken from the runtime)', async () => {
+  it('imports nothing but Node built-ins (its dependencies are bundled, not taken from the runtime)', async () => {
     const outdir = join(scratch, 'imports');
 
     const result = await esbuild.build(bundleOptions(PACKAGE_DIR, outdir));
 
     const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
     expect(imports.filter((path) => !path.startsWith('node:') && !builtinModules.includes(path))).toEqual([]);
+  }, 60_000);
+});
+
+describe('the watch build (`pnpm dev`)', () => {
+  it('bundles as the one-shot build does: built-ins through process.getBuiltinModule, so the bundle loads and answers', async () => {
+    const outdir = join(scratch, 'watch');
+    const watcher = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts', '--watch', '--outdir', outdir], { cwd: PACKAGE_DIR });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let output = '';
+        watcher.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('watching')) resolve();
+        });
+        watcher.once('exit', (code) => reject(new Error(`the watch build exited (${code}): ${output}`)));
+      });
+    } finally {
+      watcher.kill();
+    }
+
+    const bundle = await readFile(join(outdir, 'handler.mjs'), 'utf8');
+    const answer = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const { handler } = await import(${JSON.stringify(join(outdir, 'handler.mjs'))}); const r = await handler({ httpMethod: 'GET', path: '/hello', resource: '/hello', requestContext: {} }, {}); console.log(r.body);`],
+      { env: { ...process.env, USERS_TABLE: 'users' }, encoding: 'utf8' },
+    );
+    expect(bundle).not.toMatch(/from\s*"node:/);
+    expect(answer.trim()).toBe('{"message":"Hello, World!"}');
   }, 60_000);
 });

@@ -373,12 +373,14 @@ describe('pnpm dev users-api', () => {
     const routesSource = readFileSync(routesFile, 'utf8');
     const handlerSource = readFileSync(handlerFile, 'utf8');
     expect(routesSource).toContain('  hello: defineRoute({');
+    const anchor = 'const dispatch = app.lambda();';
+    expect(handlerSource).toContain(anchor);
     expect((await fetch(`${dev.url}/version`)).status).toBe(403);
     const before = dev.output().length;
     // Act
     writeFileSync(
       handlerFile,
-      handlerSource.replace('export const handler = app.lambda();', "app.handle(routes.version, () => json({ version: 'saved' }));\nexport const handler = app.lambda();"),
+      handlerSource.replace(anchor, `app.handle(routes.version, () => json({ version: 'saved' }));\n${anchor}`),
     );
     writeFileSync(routesFile, routesSource.replace('  hello: defineRoute({', "  version: defineRoute({ method: 'GET', path: '/version', operationId: 'version' }),\n  hello: defineRoute({"));
     const served = await waitFor(async () => (await fetch(`${dev.url}/version`)).status === 200, 30_000);

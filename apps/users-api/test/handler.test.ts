@@ -64,6 +64,32 @@ describe('POST /users', () => {
     expect(res.json()).toEqual({ id: expect.any(String), name: 'Grace Hopper', createdAt: expect.any(String) });
   });
 
+  it.each([
+    ['60 emoji (120 UTF-16 units, 60 characters)', '😀'.repeat(60)],
+    ['100 astral characters', '𝔘'.repeat(100)],
+    ['an emoji sequence joined by zero-width joiners', 'Family 👨‍👩‍👧'],
+    ['letters with combining marks', 'Zoë Åsa'],
+  ])('stores a name of %s as given', async (_, name) => {
+    const res = await send({ method: 'POST', path: '/users', json: { name } });
+
+    expect(res.statusCode).toBe(201);
+    expect((await send({ path: `/users/${res.json<User>().id}` })).json<User>().name).toBe(name);
+  });
+
+  it('says why a name is refused', async () => {
+    const [controls, invisible] = [
+      await send({ method: 'POST', path: '/users', json: { name: 'Ada\u0000' } }),
+      await send({ method: 'POST', path: '/users', json: { name: '\u200b' } }),
+    ];
+
+    expect(controls.json<Problem>().errors).toEqual([
+      expect.objectContaining({ pointer: '/name', message: expect.stringMatching(/printable text.*control characters.*U\+FFFD/) }),
+    ]);
+    expect(invisible.json<Problem>().errors).toEqual([
+      expect.objectContaining({ pointer: '/name', message: 'must contain a visible character' }),
+    ]);
+  });
+
   it('gives every user its own id', async () => {
     const [a, b] = [await createUser('Twin'), await createUser('Twin')];
 
@@ -98,6 +124,21 @@ describe('POST /users', () => {
     ['a name over 100 characters', 400, { json: { name: 'x'.repeat(101) } }, { code: 'VALIDATION_FAILED' }, ['/name']],
     ['a name that is not text', 400, { json: { name: 42 } }, { code: 'VALIDATION_FAILED' }, ['/name']],
     ['a name with a lone surrogate', 400, { json: { name: 'Ada \ud800' } }, { code: 'VALIDATION_FAILED' }, ['/name']],
+    ['a name of 101 emoji', 400, { json: { name: '😀'.repeat(101) } }, { code: 'VALIDATION_FAILED' }, ['/name']],
+    ['a name of zero-width spaces only', 400, { json: { name: '\u200b\u200b\u200b' } }, { code: 'VALIDATION_FAILED' }, ['/name']],
+    ['a name of Hangul fillers only', 400, { json: { name: '\u3164\u3164' } }, { code: 'VALIDATION_FAILED' }, ['/name']],
+    ['a name with a NUL', 400, { json: { name: 'Ada\u0000Lovelace' } }, { code: 'VALIDATION_FAILED' }, ['/name']],
+    ['a name with a line break', 400, { json: { name: 'Ada\nLovelace' } }, { code: 'VALIDATION_FAILED' }, ['/name']],
+    [
+      'a name with a byte that is not UTF-8 (decoded as U+FFFD)',
+      400,
+      {
+        body: Buffer.concat([Buffer.from('{"name":"Ad'), Buffer.from([0xff]), Buffer.from('"}')]),
+        headers: { 'content-type': 'application/json' },
+      },
+      { code: 'VALIDATION_FAILED' },
+      ['/name'],
+    ],
     [
       'a bad email, and a missing name',
       400,

@@ -25,6 +25,8 @@ describe('the route table', () => {
       additionalProperties: false,
     });
     expect(Object.keys(model.properties as object).sort()).toEqual(['email', 'name']);
+    // Code points, as the function counts them (see schema-agreement.test.ts).
+    expect(model.properties).toMatchObject({ name: { type: 'string', maxLength: 100 }, email: { type: 'string', maxLength: 254 } });
   });
 
   it('makes q a required query parameter of /search and limit an optional one', () => {

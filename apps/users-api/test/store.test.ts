@@ -1,4 +1,7 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDynamoDb, type DynamoDb } from '../src/dynamodb';
 import { MAX_SEARCH_PAGES, createUsersTable, createUserStore, UserExistsError, type UserStore } from '../src/store';
 import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
 
@@ -8,7 +11,7 @@ let tables = 0;
 /** A store over a fresh, empty table, so tests never see each other's items. */
 async function freshStore(): Promise<UserStore> {
   const tableName = `store-test-${++tables}`;
-  await createUsersTable(dynamo.client, tableName);
+  await createUsersTable(dynamo.db, tableName);
   return createUserStore({ tableName });
 }
 
@@ -121,7 +124,7 @@ describe('UserStore', () => {
 
   it(`stops searching after ${MAX_SEARCH_PAGES} pages of 1 MB, however much of the table is left`, async () => {
     const tableName = 'store-test-search-bound';
-    await createUsersTable(dynamo.client, tableName);
+    await createUsersTable(dynamo.db, tableName);
     const padding = 'x'.repeat(300_000); // ~3 items per 1 MB Scan page, so 30 items need ~10 pages
     for (let i = 0; i < 30; i++) {
       await dynamo.client.send(
@@ -136,31 +139,85 @@ describe('UserStore', () => {
         }),
       );
     }
-    const client = new DynamoDBClient({});
+    const db = createDynamoDb();
     let scans = 0;
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === 'ScanCommand') scans++;
-        return next(args);
+    const client: DynamoDb = {
+      send(operation, input) {
+        if (operation === 'Scan') scans++;
+        return db.send(operation, input);
       },
-      { step: 'initialize' },
-    );
+    };
     const store = createUserStore({ tableName, client });
 
     const results = await store.search('needle', 10);
 
     expect(results).toEqual([]);
     expect(scans).toBe(MAX_SEARCH_PAGES);
-    client.destroy();
+    db.close();
   }, 30_000);
 
   it('creating the table again is a no-op', async () => {
     const store = await freshStore();
     await store.create({ name: 'Ada' });
 
-    await createUsersTable(dynamo.client, store.tableName);
+    await createUsersTable(dynamo.db, store.tableName);
 
     expect(await store.count()).toBe(1);
+  });
+});
+
+describe('UserStore when an answer is lost', () => {
+  /**
+   * A proxy in front of dynalite that forwards every request but, for the first PutItem, drops the connection
+   * instead of passing DynamoDB's answer back: the write landed, the client never heard.
+   */
+  async function lossyProxy(): Promise<{ endpoint: string; puts: number; stop(): Promise<void> }> {
+    const state = { puts: 0 };
+    const target = new URL(dynamo.endpoint);
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const put = req.headers['x-amz-target'] === 'DynamoDB_20120810.PutItem';
+        if (put) state.puts++;
+        const forward = request({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+          const body: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => body.push(chunk));
+          answer.on('end', () => {
+            if (put && state.puts === 1) return req.socket.destroy();
+            res.writeHead(answer.statusCode!, answer.headers);
+            res.end(Buffer.concat(body));
+          });
+        });
+        forward.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      get puts() {
+        return state.puts;
+      },
+      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('a retried create that finds its own first write returns the user instead of a conflict', async () => {
+    const tableName = 'store-test-lost-answer';
+    await createUsersTable(dynamo.db, tableName);
+    const proxy = await lossyProxy();
+    const db = createDynamoDb({ endpoint: proxy.endpoint, baseDelayMs: 1 });
+    const store = createUserStore({ tableName, client: db });
+    try {
+      const user = await store.create({ name: 'Ada' });
+
+      expect(proxy.puts).toBe(2);
+      expect(await store.get(user.id)).toEqual(user);
+      expect(await store.count()).toBe(1);
+    } finally {
+      db.close();
+      await proxy.stop();
+    }
   });
 });
 
@@ -171,7 +228,7 @@ describe('createUserStore', () => {
 
   it('honours the generic AWS_ENDPOINT_URL when no DynamoDB-specific endpoint is set', async () => {
     const tableName = 'store-test-generic-endpoint';
-    await createUsersTable(dynamo.client, tableName);
+    await createUsersTable(dynamo.db, tableName);
     const { AWS_ENDPOINT_URL_DYNAMODB: specific, AWS_ENDPOINT_URL: generic } = process.env;
     delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL = dynamo.endpoint;

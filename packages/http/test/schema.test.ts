@@ -55,6 +55,12 @@ describe('toGatewayModel', () => {
     expect(model.properties.kind).toEqual({ enum: ['a'] });
   });
 
+  it("bounds text by code points from valibot's code-point actions, as JSON Schema's minLength/maxLength count", () => {
+    const model = toGatewayModel(v.object({ name: v.pipe(v.string(), v.minCodePoints(1), v.maxCodePoints(100), v.maxCodePoints(120)) }));
+
+    expect((model.properties as Record<string, unknown>).name).toEqual({ type: 'string', minLength: 1, maxLength: 100 });
+  });
+
   it('leaves out checks JSON Schema cannot express, so the gateway never refuses what the function accepts', () => {
     const model = toGatewayModel(v.object({ name: v.pipe(v.string(), v.trim(), v.check((s) => s !== 'x', 'not x')) }));
 

@@ -9,6 +9,10 @@ declare module 'dynalite' {
     deleteTableMs?: number;
     updateTableMs?: number;
     maxItemSizeKb?: number;
+    /** Serve HTTPS (then `server` is an https.Server) with this key and certificate (PEM). */
+    ssl?: boolean;
+    key?: string;
+    cert?: string;
   }
 
   function dynalite(options?: DynaliteOptions): Server;

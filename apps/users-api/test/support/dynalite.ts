@@ -1,14 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
+import { createDynamoDb, type DynamoDbClient } from '../../src/dynamodb';
 import { createUsersTable } from '../../src/store';
 
 /** A running in-process dynalite with the users table created and the SDK environment pointing at it. */
 export interface LocalDynamo {
   endpoint: string;
   tableName: string;
-  /** A client for test set-up and inspection, separate from the one the code under test builds. */
+  /**
+   * The AWS SDK's client, for test set-up and inspection: an independent implementation of DynamoDB's protocol, so
+   * what the store writes is read back by other code than its own.
+   */
   client: DynamoDBClient;
+  /** The store's own client type (creates tables). */
+  db: DynamoDbClient;
+  /** TCP connections the server has accepted so far. */
+  readonly connections: number;
   stop(): Promise<void>;
 }
 
@@ -24,6 +32,8 @@ export async function startLocalDynamo(tableName = 'users-test'): Promise<LocalD
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
+  let connections = 0;
+  server.on('connection', () => connections++);
   const endpoint = `http://127.0.0.1:${port}`;
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -33,13 +43,19 @@ export async function startLocalDynamo(tableName = 'users-test'): Promise<LocalD
     USERS_TABLE: tableName,
   });
   const client = new DynamoDBClient({});
-  await createUsersTable(client, tableName);
+  const db = createDynamoDb();
+  await createUsersTable(db, tableName);
   return {
     endpoint,
     tableName,
     client,
+    db,
+    get connections() {
+      return connections;
+    },
     async stop() {
       client.destroy();
+      db.close();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },

@@ -32,12 +32,30 @@ export function toJsonSchema(schema: StandardSchemaV1): JsonSchema {
   const converter = (schema as WithJsonSchema)['~standard'].jsonSchema;
   if (converter) return converter.input({ target: 'draft-07', libraryOptions: { unrepresentable: 'any' } });
   if (props.vendor === 'valibot') {
-    return valibotToJsonSchema(schema as Parameters<typeof valibotToJsonSchema>[0], { errorMode: 'ignore' }) as JsonSchema;
+    return valibotToJsonSchema(schema as Parameters<typeof valibotToJsonSchema>[0], { errorMode: 'ignore', overrideAction: codePointBounds }) as JsonSchema;
   }
   throw new TypeError(
     `A ${props.vendor} schema cannot be turned into JSON Schema: use a library that implements Standard JSON Schema (zod 4, ArkType) or valibot`,
   );
 }
+
+type ActionOverride = NonNullable<NonNullable<Parameters<typeof valibotToJsonSchema>[1]>['overrideAction']>;
+
+/**
+ * JSON Schema's `minLength`/`maxLength` count code points (an emoji is one), and so do valibot's `minCodePoints`/
+ * `maxCodePoints`, where valibot's `minLength`/`maxLength` count UTF-16 units (an emoji is two). The converter has no
+ * case for the code-point actions, so this gives them one: a schema that bounds text with them means the same in the
+ * function and in the gateway's model. (With `maxLength`, 60 emoji pass the model and fail the function.)
+ */
+const codePointBounds: ActionOverride = ({ valibotAction, jsonSchema }) => {
+  const { type, requirement } = valibotAction as { type: string; requirement?: unknown };
+  if (typeof requirement !== 'number' || !Number.isInteger(requirement) || requirement < 0) return undefined;
+  if (type === 'max_code_points') {
+    return { ...jsonSchema, maxLength: Math.min(requirement, (jsonSchema.maxLength as number | undefined) ?? Infinity) };
+  }
+  if (type === 'min_code_points') return { ...jsonSchema, minLength: Math.max(requirement, (jsonSchema.minLength as number | undefined) ?? 0) };
+  return undefined;
+};
 
 /** Keywords of draft-06 and later that draft-04 lacks; dropping one only ever makes a schema accept more. */
 const NOT_IN_DRAFT_04 = new Set([
