@@ -90,13 +90,24 @@ export const builtinsPlugin: Plugin = {
 };
 
 function swapPlugin(packageDir: string, swaps: ModuleSwaps): Plugin {
-  const byPath = new Map(Object.entries(swaps).map(([from, to]) => [resolvePath(packageDir, from).replace(/\.ts$/, ''), resolvePath(packageDir, to)]));
+  // A key is a package name (`@portico/dynamodb`) or a file path relative to the app (`../../packages/…/sigv4.ts`).
+  const isPath = (key: string) => key.startsWith('.') || key.includes('/src/') || key.endsWith('.ts');
+  const byPath = new Map(
+    Object.entries(swaps)
+      .filter(([from]) => isPath(from))
+      .map(([from, to]) => [resolvePath(packageDir, from).replace(/\.ts$/, ''), resolvePath(packageDir, to)]),
+  );
+  const byName = new Map(Object.entries(swaps).filter(([from]) => !isPath(from)).map(([from, to]) => [from, resolvePath(packageDir, to)]));
   return {
     name: 'swap-modules',
     setup(build) {
       build.onResolve({ filter: /^\./ }, (args) => {
         const swapped = byPath.get(resolvePath(args.resolveDir, args.path).replace(/\.ts$/, ''));
         // A stand-in may import what it stands in for (its types, its error class): that import is not swapped.
+        return swapped && swapped !== args.importer ? { path: swapped } : undefined;
+      });
+      build.onResolve({ filter: /^[@a-z]/ }, (args) => {
+        const swapped = byName.get(args.path);
         return swapped && swapped !== args.importer ? { path: swapped } : undefined;
       });
     },

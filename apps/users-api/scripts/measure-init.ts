@@ -1,5 +1,5 @@
 /**
- * The DynamoDB client comparison behind `src/dynamodb.ts`: every candidate built into the same handler bundle and
+ * The DynamoDB client comparison behind `@portico/dynamodb` (packages/dynamodb): every candidate built into the same handler bundle and
  * measured side by side, in one run, against the same dynalite. Writes `results/cold-init.md` (and prints it). Not a
  * test and not timed in CI: run it by hand.
  *
@@ -36,7 +36,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { createDynamoDb, type DynamoDbClient } from '../src/dynamodb';
+import { createDynamoDb, type DynamoDbClient } from '@portico/dynamodb';
 import { createUsersTable, UserExistsError, UserStore } from '../src/store';
 import { BUNDLE_FILE, bundleOptions, formatBytes, packageBundle, type BundleSettings } from './bundle';
 
@@ -74,32 +74,32 @@ const variants: Variant[] = [
   },
   {
     name: 'SDK v3 client-dynamodb, lazy',
-    settings: { swaps: { 'src/dynamodb.ts': 'scripts/candidates/dynamodb-sdk-v3.ts' } },
+    settings: { swaps: { '@portico/dynamodb': 'scripts/candidates/dynamodb-sdk-v3.ts' } },
     client: './candidates/dynamodb-sdk-v3',
     features: 'retries with jitter; connect/request timeouts + abort signal; keep-alive; typed errors',
   },
   {
     name: '@aws-lite/client + @aws-lite/dynamodb',
-    settings: { swaps: { 'src/dynamodb.ts': 'scripts/candidates/dynamodb-aws-lite.ts' } },
+    settings: { swaps: { '@portico/dynamodb': 'scripts/candidates/dynamodb-aws-lite.ts' } },
     client: './candidates/dynamodb-aws-lite',
     features: 'retries with jitter; no request timeout option; keep-alive; error name = DynamoDB code',
   },
   {
     name: 'aws4fetch + global fetch',
-    settings: { swaps: { 'src/dynamodb.ts': 'scripts/candidates/dynamodb-aws4fetch.ts' } },
+    settings: { swaps: { '@portico/dynamodb': 'scripts/candidates/dynamodb-aws4fetch.ts' } },
     client: './candidates/dynamodb-aws4fetch',
     features: "retries 5xx/429 only (not DynamoDB's 400 throttling); abort signal; keep-alive (undici); errors by hand",
   },
   {
     name: 'own client, @smithy/signature-v4',
-    settings: { swaps: { 'src/sigv4.ts': 'scripts/candidates/sigv4-smithy.ts' } },
+    settings: { swaps: { '../../packages/dynamodb/src/sigv4.ts': 'scripts/candidates/sigv4-smithy.ts' } },
     client: '',
     features: 'as shipped, the SDK signer (async)',
   },
   {
     name: 'own client, aws4 (shipped)',
     settings: {},
-    client: '../src/dynamodb',
+    client: '@portico/dynamodb',
     features: 'retries with full jitter in a budget; connect, attempt and call timeouts from remaining time; keep-alive; one error type',
   },
 ];
@@ -163,7 +163,7 @@ seedDb.close();
 if (tls) {
   // The same user over TLS. A child seeds it: NODE_EXTRA_CA_CERTS (the throwaway CA) is only read at process start.
   const seed = `
-    const { createDynamoDb } = await import(${JSON.stringify(pathToFileURL(join(PACKAGE_DIR, 'src', 'dynamodb.ts')).href)});
+    const { createDynamoDb } = await import('@portico/dynamodb');
     const { createUsersTable, UserStore } = await import(${JSON.stringify(pathToFileURL(join(PACKAGE_DIR, 'src', 'store.ts')).href)});
     const db = createDynamoDb({ endpoint: ${JSON.stringify(tls.endpoint)} });
     await createUsersTable(db, ${JSON.stringify(TABLE)});

@@ -3,7 +3,7 @@
  * get and search. Written through the store, so the items have exactly the shape the function reads (`nameLower`
  * included); ids are UUIDs, as the API mints.
  */
-import { createDynamoDb } from './dynamodb';
+import { createDynamoDb } from '@portico/dynamodb';
 import { createUserStore } from './store';
 
 export const SEED_USERS = [

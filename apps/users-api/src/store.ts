@@ -16,7 +16,7 @@ import {
   type Item,
   type Operation,
   type Operations,
-} from './dynamodb';
+} from '@portico/dynamodb';
 import type { User } from './routes';
 import { USERS_TABLE_ENV, usersTableDefinition } from './table';
 

@@ -4,7 +4,7 @@
  * Kept apart from `store.ts` so infra and local tooling can read the key schema without loading the DynamoDB client;
  * the `import type` below is erased at build time.
  */
-import type { CreateTableInput } from './dynamodb';
+import type { CreateTableInput } from '@portico/dynamodb';
 
 /** Name of the environment variable holding the users table name, read once at function init. */
 export const USERS_TABLE_ENV = 'USERS_TABLE';

@@ -1,7 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDynamoDb, type DynamoDb } from '../src/dynamodb';
+import { createDynamoDb, type DynamoDb } from '@portico/dynamodb';
 import { MAX_SEARCH_PAGES, createUsersTable, createUserStore, UserExistsError, type UserStore } from '../src/store';
 import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
 

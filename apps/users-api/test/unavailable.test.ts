@@ -6,7 +6,7 @@
 import type { ProxyHandler } from '@portico/http';
 import { createProxyEvent, invoke, type InvokeResult, type ProxyEventInit } from '@portico/http/testing';
 import { routes } from '../src/routes';
-import { closedEndpoint, dynamoError, startScriptedServer, startSilentServer, type FakeDynamo } from './support/failing-dynamodb';
+import { closedEndpoint, dynamoError, startScriptedServer, startSilentServer, type FakeDynamo } from '@portico/dynamodb/testing';
 
 const USER = '/users/6f1c2c3a-8f1e-4b7a-9a51-2b0d1c1e0a01';
 

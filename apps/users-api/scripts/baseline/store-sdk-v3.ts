@@ -1,5 +1,5 @@
 /**
- * BASELINE, kept for comparison only: the store as it was before `src/dynamodb.ts`, on the AWS SDK v3 document
+ * BASELINE, kept for comparison only: the store as it was before `@portico/dynamodb`, on the AWS SDK v3 document
  * client (`@aws-sdk/client-dynamodb` + `@aws-sdk/lib-dynamodb`, 3.1169), unchanged but for its import paths and for
  * taking the types, constants and error classes it shares with `src/store.ts` from there (its `StoreUnavailableError`
  * is never thrown here: this store's calls had no timeout to run out).

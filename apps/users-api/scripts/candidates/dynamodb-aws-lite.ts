@@ -5,10 +5,10 @@
  */
 import awsLite from '@aws-lite/client';
 import dynamodbPlugin from '@aws-lite/dynamodb';
-import { DYNAMODB_DEFAULTS, DynamoDbError, type DynamoDbClient, type DynamoDbOptions, type Item, type Operation } from '../../src/dynamodb';
+import { DYNAMODB_DEFAULTS, DynamoDbError, type DynamoDbClient, type DynamoDbOptions, type Item, type Operation } from '@portico/dynamodb';
 import { endpointOf, throttlingCodes } from './shared';
 
-export { DynamoDbError } from '../../src/dynamodb';
+export { DynamoDbError } from '@portico/dynamodb';
 
 type Plain = Record<string, unknown>;
 type Call = (input: Plain) => Promise<Plain>;

@@ -4,10 +4,10 @@
  * not retry) and the call's budget through an abort signal.
  */
 import { AwsClient } from 'aws4fetch';
-import { DYNAMODB_DEFAULTS, DynamoDbError, type DynamoDbClient, type DynamoDbOptions, type Operation } from '../../src/dynamodb';
+import { DYNAMODB_DEFAULTS, DynamoDbError, type DynamoDbClient, type DynamoDbOptions, type Operation } from '@portico/dynamodb';
 import { budgetOf, endpointOf, throttlingCodes } from './shared';
 
-export { DynamoDbError } from '../../src/dynamodb';
+export { DynamoDbError } from '@portico/dynamodb';
 
 export function createDynamoDb(options: DynamoDbOptions = {}): DynamoDbClient {
   const limits = { ...DYNAMODB_DEFAULTS, ...options };

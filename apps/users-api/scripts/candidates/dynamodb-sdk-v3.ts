@@ -1,5 +1,5 @@
 /**
- * CANDIDATE, for `scripts/measure-init.ts` only: the store's DynamoDB seam (`src/dynamodb.ts`) on the AWS SDK v3,
+ * CANDIDATE, for `scripts/measure-init.ts` only: the store's DynamoDB seam (`@portico/dynamodb`) on the AWS SDK v3,
  * trimmed as far as it goes: the bare `@aws-sdk/client-dynamodb` (no lib-dynamodb: the store already speaks attribute
  * values), the client built on the first call, and the SDK's own timeouts and retries set to the shipped client's
  * limits, the call's budget through an abort signal.
@@ -13,10 +13,10 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DYNAMODB_DEFAULTS, DynamoDbError, type DynamoDbClient, type DynamoDbOptions, type Operation } from '../../src/dynamodb';
+import { DYNAMODB_DEFAULTS, DynamoDbError, type DynamoDbClient, type DynamoDbOptions, type Operation } from '@portico/dynamodb';
 import { budgetOf, throttlingCodes } from './shared';
 
-export { DynamoDbError } from '../../src/dynamodb';
+export { DynamoDbError } from '@portico/dynamodb';
 
 const COMMANDS = {
   GetItem: GetItemCommand,

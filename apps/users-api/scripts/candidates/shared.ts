@@ -1,7 +1,7 @@
 /** What the candidate DynamoDB clients share with the shipped one, so they differ only in the library. */
-import type { DynamoDbOptions } from '../../src/dynamodb';
+import type { DynamoDbOptions } from '@portico/dynamodb';
 
-/** DynamoDB's throttling error codes (as in `src/dynamodb.ts`). */
+/** DynamoDB's throttling error codes (as in `@portico/dynamodb`). */
 export const throttlingCodes = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException']);
 
 /** The call's time budget as the shipped client computes it: its own cap, within the function's remaining time. */

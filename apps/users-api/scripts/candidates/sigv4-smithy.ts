@@ -1,10 +1,10 @@
 /**
- * CANDIDATE, for `scripts/measure-init.ts` only: `src/sigv4.ts` on `@smithy/signature-v4`, the signer inside the AWS
+ * CANDIDATE, for `scripts/measure-init.ts` only: `@portico/dynamodb`'s signer on `@smithy/signature-v4`, the signer inside the AWS
  * SDK, with node:crypto for its hashes (what `@smithy/hash-node` does). Same client, same transport; only the signer
  * differs.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Credentials, SignableRequest } from '../../src/sigv4';
+import type { Credentials, SignableRequest } from '@portico/dynamodb';
 
 const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
   typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { createDynamoDb, type DynamoDbClient } from '../../src/dynamodb';
+import { createDynamoDb, type DynamoDbClient } from '@portico/dynamodb';
 import { createUsersTable } from '../../src/store';
 
 /** A running in-process dynalite with the users table created and the SDK environment pointing at it. */

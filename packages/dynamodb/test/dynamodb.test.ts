@@ -5,8 +5,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { createDynamoDb, DynamoDbError, retryDelay, type DynamoDbOptions } from '../src/dynamodb';
-import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
-import { closedEndpoint, dynamoError, startScriptedServer, startSilentServer, type FakeDynamo } from './support/failing-dynamodb';
+import { closedEndpoint, dynamoError, startDynalite, startScriptedServer, startSilentServer, type FakeDynamo, type LocalDynamoDb } from '../src/testing';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 /** Small limits: every failure resolves in well under a second, and backoff never waits long. */
@@ -229,9 +228,19 @@ describe('configuration', () => {
 });
 
 describe('against dynalite', () => {
-  let dynamo: LocalDynamo;
+  let dynamo: LocalDynamoDb;
+  const TABLE = 'dynamodb-client-test';
+  const local = (): DynamoDbOptions => ({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   beforeAll(async () => {
-    dynamo = await startLocalDynamo('dynamodb-client-test');
+    dynamo = await startDynalite();
+    const db = createDynamoDb(local());
+    await db.send('CreateTable', {
+      TableName: TABLE,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    db.close();
   });
   afterAll(async () => {
     await dynamo.stop();
@@ -239,20 +248,20 @@ describe('against dynalite', () => {
 
   it('reuses one kept-alive connection for every call', async () => {
     const before = dynamo.connections;
-    const db = createDynamoDb({ endpoint: dynamo.endpoint });
+    const db = createDynamoDb(local());
 
-    for (let i = 0; i < 20; i++) await db.send('GetItem', { TableName: dynamo.tableName, Key: { id: { S: String(i) } } });
+    for (let i = 0; i < 20; i++) await db.send('GetItem', { TableName: TABLE, Key: { id: { S: String(i) } } });
 
     expect(dynamo.connections - before).toBe(1);
     db.close();
   });
 
   it('answers with the item as DynamoDB JSON, and an empty object for a missing key', async () => {
-    const db = createDynamoDb({ endpoint: dynamo.endpoint });
-    await db.send('PutItem', { TableName: dynamo.tableName, Item: { id: { S: 'x' }, name: { S: 'Ada' }, n: { N: '42' } } });
+    const db = createDynamoDb(local());
+    await db.send('PutItem', { TableName: TABLE, Item: { id: { S: 'x' }, name: { S: 'Ada' }, n: { N: '42' } } });
 
-    const found = await db.send('GetItem', { TableName: dynamo.tableName, Key: { id: { S: 'x' } } });
-    const missing = await db.send('GetItem', { TableName: dynamo.tableName, Key: { id: { S: 'nobody' } } });
+    const found = await db.send('GetItem', { TableName: TABLE, Key: { id: { S: 'x' } } });
+    const missing = await db.send('GetItem', { TableName: TABLE, Key: { id: { S: 'nobody' } } });
 
     expect(found).toEqual({ Item: { id: { S: 'x' }, name: { S: 'Ada' }, n: { N: '42' } } });
     expect(missing).toEqual({});
