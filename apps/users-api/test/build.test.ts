@@ -1,11 +1,16 @@
+/**
+ * The users API's Lambda as `portico build` bundles it (tools/cli): reproducible, self-contained (only Node
+ * built-ins outside it, reached through process.getBuiltinModule), and the watch build `pnpm dev` serves loads and
+ * answers like the one-shot build.
+ */
+import { buildApp, bundleOptions, watchApp } from '@portico/cli';
 import * as esbuild from 'esbuild';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleOptions, deterministicZip, packageBundle } from '../scripts/bundle';
-import { readZip } from './support/zip';
+import usersApi from '../portico.config';
 
 const PACKAGE_DIR = resolve(__dirname, '..');
 let scratch: string;
@@ -18,37 +23,13 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-describe('deterministicZip', () => {
-  const originalTz = process.env.TZ;
-  afterEach(() => {
-    process.env.TZ = originalTz;
-  });
-
-  it('gives the same bytes in every time zone, with fixed times and modes', async () => {
-    const file = join(scratch, 'handler.mjs');
-    await writeFile(file, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
-
-    process.env.TZ = 'UTC';
-    const utc = await deterministicZip([file]);
-    process.env.TZ = 'Pacific/Auckland';
-    const auckland = await deterministicZip([file]);
-    const [entry] = await readZip(auckland);
-
-    expect(auckland.equals(utc)).toBe(true);
-    expect(entry).toMatchObject({ name: 'handler.mjs', mode: 0o100644 });
-    expect([entry!.mtime.getFullYear(), entry!.mtime.getMonth(), entry!.mtime.getDate()]).toEqual([1980, 0, 1]);
-  });
-});
-
 describe('the build', () => {
   it('produces the same zip and hash when run twice', async () => {
     const [first, second] = [join(scratch, 'one'), join(scratch, 'two')];
 
-    await esbuild.build(bundleOptions(PACKAGE_DIR, first));
-    await esbuild.build(bundleOptions(PACKAGE_DIR, second));
-    const [a, b] = [await packageBundle(first), await packageBundle(second)];
+    const [a, b] = [await buildApp(usersApi, PACKAGE_DIR, { outdir: first }), await buildApp(usersApi, PACKAGE_DIR, { outdir: second })];
 
-    expect(a.sha256).toBe(b.sha256);
+    expect(a.meta.sha256).toBe(b.meta.sha256);
     expect((await readFile(join(first, 'lambda.zip'))).equals(await readFile(join(second, 'lambda.zip')))).toBe(true);
   }, 60_000);
 
@@ -65,18 +46,11 @@ describe('the build', () => {
 describe('the watch build (`pnpm dev`)', () => {
   it('bundles as the one-shot build does: built-ins through process.getBuiltinModule, so the bundle loads and answers', async () => {
     const outdir = join(scratch, 'watch');
-    const watcher = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts', '--watch', '--outdir', outdir], { cwd: PACKAGE_DIR });
+    const watching = watchApp(usersApi, PACKAGE_DIR, { outdir, log: () => undefined });
     try {
-      await new Promise<void>((resolve, reject) => {
-        let output = '';
-        watcher.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('watching')) resolve();
-        });
-        watcher.once('exit', (code) => reject(new Error(`the watch build exited (${code}): ${output}`)));
-      });
+      await watching.ready;
     } finally {
-      watcher.kill();
+      await watching.close();
     }
 
     const bundle = await readFile(join(outdir, 'handler.mjs'), 'utf8');

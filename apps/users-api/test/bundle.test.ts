@@ -24,7 +24,7 @@ let entries: ZipFileEntry[];
 
 beforeAll(async () => {
   if (!existsSync(join(DIST, 'build-meta.json')) || !existsSync(join(DIST, 'openapi.json'))) {
-    execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts'], {
+    execFileSync(process.execPath, [join(PACKAGE_DIR, '..', '..', 'tools', 'cli', 'bin', 'portico.mjs'), 'build'], {
       cwd: PACKAGE_DIR,
       stdio: 'inherit',
     });
