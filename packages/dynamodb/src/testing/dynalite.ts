@@ -1,3 +1,4 @@
+/// <reference path="./dynalite-module.d.ts" />
 /**
  * dynalite (an in-process DynamoDB) on loopback, for tests of code that talks to DynamoDB: a real server speaking
  * the real protocol, never an in-memory stand-in for the store.
