@@ -126,6 +126,56 @@ export interface TableConfig {
   readonly ttlAttribute?: string;
 }
 
+/** Who may call an API: its Cognito user pool and its Lambda authorizers (routes pick one with `auth`). */
+export interface AuthConfig {
+  /**
+   * A Cognito user pool per stage with one app client, for routes with `auth: { cognito: … }`; the gateway checks
+   * the token (ID token, or access token with the route's scopes) before the function runs.
+   */
+  readonly cognito?: CognitoConfig;
+  /** Lambda authorizers by name, for routes with `auth: { lambda: '<name>' }`. */
+  readonly authorizers?: Readonly<Record<string, LambdaAuthorizerConfig>>;
+  /**
+   * Who the example caller role of `auth: 'iam'` routes trusts (the role may invoke exactly those methods).
+   * @default { service: 'lambda.amazonaws.com' }: another service's function
+   */
+  readonly iamCaller?: { readonly service?: string; readonly accounts?: readonly string[] };
+}
+
+/** The API's Cognito user pool. */
+export interface CognitoConfig {
+  /** Use an existing pool instead of creating one per stage (its app client ids must be listed). */
+  readonly pool?: { readonly arn: string; readonly clientIds: readonly string[] };
+  /** Groups the pool has (e.g. `admin`); a route can require one (`auth: { cognito: { groups } }`). */
+  readonly groups?: readonly string[];
+  /** Custom OAuth scopes of the API's resource server (`<api>/<name>`), by name, with their descriptions. */
+  readonly scopes?: Readonly<Record<string, string>>;
+}
+
+/** A Lambda authorizer: its own function, role and log group. */
+export interface LambdaAuthorizerConfig {
+  /** TOKEN: one header's value; REQUEST: headers, query strings, stage and context variables. */
+  readonly type: 'TOKEN' | 'REQUEST';
+  /** The module exporting `handler`, relative to the app folder, e.g. `src/authorizers/partner.ts`. */
+  readonly entry: string;
+  /** `method.request.header.Authorization`, or for REQUEST a comma-separated list. */
+  readonly identitySource: string;
+  /** TOKEN only: a regular expression the token must match before the function is called. */
+  readonly validationExpression?: string;
+  /** How long API Gateway caches a result per identity-source values (0 to 3600). @default 300 */
+  readonly resultTtlSeconds?: number;
+  /** Tables the authorizer reads, by key, with exactly the actions it calls. @default none */
+  readonly tables?: Readonly<Record<string, readonly TableAction[]>>;
+}
+
+/** A local user of `pnpm dev`'s Cognito pool (never deployed). */
+export interface DevUser {
+  readonly username: string;
+  readonly password: string;
+  readonly email?: string;
+  readonly groups?: readonly string[];
+}
+
 /** One request of the post-deploy smoke test. */
 export interface SmokeCheck {
   /** A path under the stage URL, e.g. `/hello`; it must need no API key or token. */
@@ -166,12 +216,16 @@ export interface ApiConfig {
    * answer. @default none: the deploy only checks that the stage answers at all
    */
   readonly smoke?: readonly SmokeCheck[];
+  /** Who may call it: Cognito, Lambda authorizers, IAM (routes choose with `auth`). @default API keys only */
+  readonly auth?: AuthConfig;
   /** `pnpm dev`: which stage it serves and on which port (stable, so URLs can be bookmarked). */
   readonly dev?: {
     /** @default 'dev' when declared, else the first stage */
     readonly stage?: string;
     /** @default 3000 + the API's index in name order */
     readonly port?: number;
+    /** Users of the local Cognito pool; `pnpm dev` prints a ready token for each. */
+    readonly users?: readonly DevUser[];
   };
 }
 
@@ -218,7 +272,40 @@ export function defineApi<const T extends ApiConfig>(config: T): T {
     if (table.actions.length === 0) fail(`table "${key}": list the actions the function calls on it`);
   }
   if (config.dev?.stage !== undefined && !stages.includes(config.dev.stage)) fail(`dev.stage "${config.dev.stage}" is not a declared stage`);
+  const authorizers = config.auth?.authorizers ?? {};
+  for (const [name, authorizer] of Object.entries(authorizers)) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) fail(`authorizer "${name}" must be lower-case letters, digits or dashes`);
+    const ttl = authorizer.resultTtlSeconds ?? 300;
+    if (!(ttl >= 0 && ttl <= 3600)) fail(`authorizer "${name}": resultTtlSeconds must be 0 to 3600`);
+    if (authorizer.validationExpression !== undefined && authorizer.type !== 'TOKEN') fail(`authorizer "${name}": only TOKEN authorizers take a validationExpression`);
+    for (const key of Object.keys(authorizer.tables ?? {})) {
+      if (!config.tables?.[key]) fail(`authorizer "${name}" reads table "${key}", which the API does not declare`);
+    }
+  }
+  for (const route of config.routes) {
+    const auth = routeAuth(route);
+    const where = `route "${route.method} ${route.path}"`;
+    if (typeof auth === 'object' && 'lambda' in auth && !authorizers[auth.lambda]) fail(`${where} uses authorizer "${auth.lambda}", which auth.authorizers does not declare`);
+    if (typeof auth === 'object' && 'cognito' in auth) {
+      if (!config.auth?.cognito) fail(`${where} needs Cognito: declare auth.cognito`);
+      for (const scope of auth.cognito.scopes ?? []) {
+        const custom = scope.includes('/') ? scope.split('/').pop()! : undefined;
+        if (custom !== undefined && !config.auth?.cognito?.scopes?.[custom]) fail(`${where} asks for scope "${scope}", which auth.cognito.scopes does not declare`);
+      }
+      for (const group of auth.cognito.groups ?? []) {
+        if (!config.auth?.cognito?.groups?.includes(group)) fail(`${where} asks for group "${group}", which auth.cognito.groups does not declare`);
+      }
+    }
+  }
   return config;
+}
+
+/** Who may call a route, as its spec says: `none`, `iam`, `{ cognito: { scopes?, groups? } }` or `{ lambda: name }`. */
+export type RouteAuth = 'none' | 'iam' | { readonly cognito: { readonly scopes?: readonly string[]; readonly groups?: readonly string[] } } | { readonly lambda: string };
+
+/** A route's `auth` (a route that says nothing is public: `none`). */
+export function routeAuth(route: RouteSpec): RouteAuth {
+  return ((route as { auth?: RouteAuth }).auth ?? 'none') as RouteAuth;
 }
 
 /** The stage `name` of an API, with its name filled in; throws with the API's stage names when it has no such stage. */

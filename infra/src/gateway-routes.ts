@@ -3,6 +3,7 @@
  * API's route specs (imported as data, never the handler).
  */
 import { queryParameters, toGatewayModel, type RouteSpec } from '@portico/http';
+import { routeAuth, type RouteAuth } from './api';
 
 /** A route as the gateway constructs consume it. */
 export interface GatewayRoute {
@@ -20,6 +21,8 @@ export interface GatewayRoute {
   readonly cacheKeyParameters: readonly string[];
   /** Per-route cache TTL, when the route sets one. */
   readonly cacheTtlSeconds?: number;
+  /** Who may call it (the method's authorization): `none` unless the route says otherwise. */
+  readonly auth: RouteAuth;
 }
 
 /** Builds the gateway view of every route, in the table's order; throws on duplicates with the offending pair. */
@@ -48,6 +51,7 @@ export function gatewayRoutes(routes: readonly RouteSpec[]): GatewayRoute[] {
       queryParameters: query,
       pathParameters: [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]!),
       cacheKeyParameters: cacheKeys,
+      auth: routeAuth(route),
       ...(route.cache?.ttlSeconds !== undefined ? { cacheTtlSeconds: route.cache.ttlSeconds } : {}),
     };
   });

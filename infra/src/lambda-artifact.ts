@@ -14,11 +14,14 @@ export interface LambdaArtifact {
   /** Base64 SHA-256 of the zip, the form Lambda reports as `CodeSha256` (so a plan shows no drift). */
   readonly sourceCodeHash: string;
   readonly bytes: number;
+  /** The API's Lambda authorizers, built beside the handler, by name. @default none */
+  readonly authorizers?: Readonly<Record<string, LambdaArtifact>>;
 }
 
 interface BuildMeta {
   readonly handler: string;
   readonly zip: string;
+  readonly authorizers?: Readonly<Record<string, { readonly handler: string; readonly zip: string }>>;
 }
 
 /**
@@ -35,19 +38,16 @@ export function loadLambdaArtifact(metaPath: string, baseDir: string): LambdaArt
   if (typeof parsed.handler !== 'string' || typeof parsed.zip !== 'string') {
     throw new Error(`${meta} must name "handler" and "zip": rebuild with \`pnpm turbo build\``);
   }
-  // The build may name the zip relative to dist/ or to its package: accept either.
-  const candidates = isAbsolute(parsed.zip)
-    ? [parsed.zip]
-    : [resolve(dirname(meta), parsed.zip), resolve(dirname(dirname(meta)), parsed.zip)];
-  const zipPath = candidates.find((c) => existsSync(c));
-  if (!zipPath) {
-    throw new Error(`${meta} names ${parsed.zip}, which does not exist: run \`pnpm turbo build\` first`);
-  }
-  const zip = readFileSync(zipPath);
-  return {
-    zipPath,
-    handler: parsed.handler,
-    sourceCodeHash: createHash('sha256').update(zip).digest('base64'),
-    bytes: zip.length,
+  const artifact = (handler: string, zip: string): LambdaArtifact => {
+    // The build may name the zip relative to dist/ or to its package: accept either.
+    const candidates = isAbsolute(zip) ? [zip] : [resolve(dirname(meta), zip), resolve(dirname(dirname(meta)), zip)];
+    const zipPath = candidates.find((c) => existsSync(c));
+    if (!zipPath) {
+      throw new Error(`${meta} names ${zip}, which does not exist: run \`pnpm turbo build\` first`);
+    }
+    const bytes = readFileSync(zipPath);
+    return { zipPath, handler, sourceCodeHash: createHash('sha256').update(bytes).digest('base64'), bytes: bytes.length };
   };
+  const authorizers = Object.entries(parsed.authorizers ?? {}).map(([name, built]) => [name, artifact(built.handler, built.zip)] as const);
+  return { ...artifact(parsed.handler, parsed.zip), ...(authorizers.length ? { authorizers: Object.fromEntries(authorizers) } : {}) };
 }

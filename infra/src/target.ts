@@ -26,7 +26,7 @@ export interface DeployTarget {
 }
 
 /** The services the stack talks to, as the AWS provider's `endpoints` block names them. */
-export const EMULATED_SERVICES = ['apigateway', 'lambda', 'iam', 'dynamodb', 'cloudfront', 'cloudwatchlogs', 'sts'] as const;
+export const EMULATED_SERVICES = ['apigateway', 'lambda', 'iam', 'dynamodb', 'cloudfront', 'cloudwatchlogs', 'sts', 'cognitoidp'] as const;
 
 /**
  * The target described by the environment:

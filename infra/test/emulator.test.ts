@@ -7,7 +7,6 @@
  * instead. Apply and destroy times are printed at the end. moto cannot invoke Lambda, so requests are not sent.
  */
 import {
-  APIGatewayClient,
   GetAccountCommand,
   GetApiKeysCommand,
   GetDeploymentsCommand,
@@ -23,18 +22,17 @@ import {
   type Resource,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
-import { CloudFrontClient, GetDistributionConfigCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetDistributionConfigCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, GetPolicyCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { routeList } from './fixtures/example-api/routes';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stackName, stageOf } from '../src/api';
@@ -44,17 +42,15 @@ import { GATEWAY_RESPONSE_TYPES } from '../src/constructs/gateway-responses';
 import { CACHE_VARY_HEADERS } from '../src/constructs/rest-api-service';
 import { EXAMPLE_API, STORE_ACTIONS } from './fixtures/example-api/portico.config';
 import { tempArtifact } from './support/artifact';
+import { awsClients, only, policyDocument, primePluginCache } from './support/aws-readback';
 import { startMoto, type MotoServer } from './support/moto';
 import {
   PLUGIN_CACHE_DIR,
-  awsProviderVersion,
   motoAvailable,
   motoProblem,
   requireTool,
   terraformAvailable,
-  terraformInit,
   terraformProblem,
-  terraformTestEnv,
 } from './support/tools';
 
 const STAGE = 'dev' as const;
@@ -471,46 +467,6 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
     return new Map(items.map((v) => [v.id!, v.name]));
   }
 });
-
-function awsClients(endpoint: string, region: string) {
-  const options = { endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-  return {
-    apigateway: new APIGatewayClient(options),
-    dynamodb: new DynamoDBClient(options),
-    lambda: new LambdaClient(options),
-    iam: new IAMClient(options),
-    logs: new CloudWatchLogsClient(options),
-    cloudfront: new CloudFrontClient(options),
-  };
-}
-
-/**
- * Fills the shared provider cache once, under the lock the other terraform tests take: later inits (the deploy's own)
- * only read it, so they need no lock.
- */
-async function primePluginCache(workDir: string): Promise<void> {
-  const dir = join(workDir, 'provider-cache-primer');
-  mkdirSync(dir);
-  const version = awsProviderVersion();
-  writeFileSync(
-    join(dir, 'main.tf.json'),
-    JSON.stringify({ terraform: { required_providers: { aws: { source: 'hashicorp/aws', version } } } }),
-  );
-  const result = await terraformInit(dir, terraformTestEnv({ backend: { kind: 'local', dir } }));
-  if (result.code !== 0) throw new Error(`terraform init (provider cache) failed:\n${result.stderr || result.stdout}`);
-}
-
-/** IAM returns policy documents URL-encoded (moto and AWS alike); the SDK leaves them so. */
-function policyDocument(text: string | undefined): { Statement: Record<string, unknown>[] } & Record<string, unknown> {
-  const raw = text ?? '{}';
-  return JSON.parse(raw.startsWith('%') ? decodeURIComponent(raw) : raw);
-}
-
-function only<T>(items: readonly T[] | undefined, match: (item: T) => boolean): T {
-  const found = (items ?? []).filter(match);
-  if (found.length !== 1) throw new Error(`expected exactly one match, found ${found.length}`);
-  return found[0]!;
-}
 
 /** `/users/{id}` → `/users`, `/users/{id}`. */
 function ancestors(path: string): string[] {

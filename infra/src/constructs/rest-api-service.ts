@@ -5,10 +5,13 @@ import type { ApiConfig, StageConfig } from '../api';
 import { gatewayRoutes, pascalCase, type GatewayRoute } from '../gateway-routes';
 import type { LambdaArtifact } from '../lambda-artifact';
 import { ApiFunction } from './api-function';
+import { CognitoAuth } from './cognito-auth';
 import { Cors } from './cors';
 import { Deployment } from './deployment';
 import { Edge } from './edge';
 import { GatewayResponses } from './gateway-responses';
+import { IamCallers } from './iam-callers';
+import { LambdaAuthorizers } from './lambda-authorizers';
 import { RestApi } from './rest-api';
 import { Routes } from './routes';
 import { Stage } from './stage';
@@ -51,6 +54,14 @@ export class RestApiService extends Construct {
   readonly usagePlans: UsagePlans;
   readonly edge: Edge;
   readonly routes: readonly GatewayRoute[];
+  /** Resource types left out because the target emulator lacks their APIs (empty on AWS). */
+  get omitted(): string[] {
+    return [...this.edge.omitted, ...(this.cognito?.omitted ?? [])];
+  }
+  /** Set while the API is built, when the API declares them. */
+  cognito?: CognitoAuth;
+  lambdaAuthorizers?: LambdaAuthorizers;
+  readonly iamCallers?: IamCallers;
 
   constructor(scope: Construct, id: string, private readonly props: RestApiServiceProps) {
     super(scope, id);
@@ -67,6 +78,7 @@ export class RestApiService extends Construct {
       namePrefix: props.namePrefix,
     });
     this.edge = this.createEdge();
+    this.iamCallers = this.createIamCallers();
     if (props.emulator) this.ignoreEmulatorDrift();
     this.createOutputs();
   }
@@ -112,17 +124,66 @@ export class RestApiService extends Construct {
       description: `${api.description ?? api.name} (${stage.stage})`,
       ...(api.binaryMediaTypes?.length ? { binaryMediaTypes: api.binaryMediaTypes } : {}),
     });
+    const auth = this.createAuthorizers(restApi);
     new Routes(this, 'Routes', {
       api: restApi,
       routes: this.routes,
       handler: { functionName: this.function.function.functionName, invokeArn: this.function.function.invokeArn },
       cacheVaryHeaders: CACHE_VARY_HEADERS,
+      authorizers: auth,
     });
     const methodsByPath = new Map<string, string[]>();
     for (const route of this.routes) methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
     new Cors(this, 'Cors', { api: restApi, origins: stage.corsOrigins, resources: methodsByPath });
     new GatewayResponses(this, 'GatewayResponses', { api: restApi, corsOrigins: stage.corsOrigins });
     return restApi;
+  }
+
+  /** Who may call: the Cognito authorizer and the Lambda authorizers the API declares, by the ids routes use. */
+  private createAuthorizers(restApi: RestApi): { cognito?: string; lambda?: Record<string, string> } {
+    const { api, stage, namePrefix, artifact } = this.props;
+    const cognito = api.auth?.cognito;
+    if (cognito) {
+      this.cognito = new CognitoAuth(this, 'Cognito', {
+        api: restApi,
+        cognito,
+        namePrefix,
+        scopeIdentifier: api.name,
+        deletionProtection: stage.protectData,
+        emulator: this.props.emulator ?? false,
+      });
+    }
+    const declared = api.auth?.authorizers ?? {};
+    if (Object.keys(declared).length > 0) {
+      const tables = Object.fromEntries(
+        Object.entries(api.tables ?? {}).map(([key, table]) => [key, { arn: this.tables.get(key)!.table.arn, name: this.tables.get(key)!.table.name, env: table.env }]),
+      );
+      this.lambdaAuthorizers = new LambdaAuthorizers(this, 'LambdaAuthorizers', {
+        api: restApi,
+        authorizers: declared,
+        artifacts: artifact.authorizers ?? {},
+        tables,
+        namePrefix,
+        logRetentionDays: stage.logRetentionDays,
+      });
+    }
+    return {
+      ...(this.cognito ? { cognito: this.cognito.authorizer.id } : {}),
+      ...(this.lambdaAuthorizers ? { lambda: Object.fromEntries([...this.lambdaAuthorizers.authorizers].map(([name, a]) => [name, a.id])) } : {}),
+    };
+  }
+
+  /** The example caller role of the `AWS_IAM` routes, when there are any. */
+  private createIamCallers(): IamCallers | undefined {
+    const methods = this.routes.filter((route) => route.auth === 'iam').map(({ method, path }) => ({ method, path }));
+    if (methods.length === 0) return undefined;
+    return new IamCallers(this, 'IamCallers', {
+      executionArn: this.restApi.executionArn,
+      stageName: this.props.stage.stage,
+      methods,
+      namePrefix: this.props.namePrefix,
+      ...(this.props.api.auth?.iamCaller ? { trust: this.props.api.auth.iamCaller } : {}),
+    });
   }
 
   private createStage(deployment: Deployment): Stage {
@@ -176,6 +237,12 @@ export class RestApiService extends Construct {
     new TerraformOutput(this, 'stage_name', { value: this.stage.stage.stageName });
     new TerraformOutput(this, 'function_name', { value: this.function.function.functionName });
     new TerraformOutput(this, 'table_names', { value: Object.fromEntries([...this.tables].map(([key, t]) => [key, t.table.name])) });
+    if (this.cognito) {
+      new TerraformOutput(this, 'cognito_user_pool_arn', { value: this.cognito.poolArn });
+      if (this.cognito.pool) new TerraformOutput(this, 'cognito_user_pool_id', { value: this.cognito.pool.id });
+      if (this.cognito.client) new TerraformOutput(this, 'cognito_client_id', { value: this.cognito.client.id });
+    }
+    if (this.iamCallers) new TerraformOutput(this, 'iam_caller_role_arn', { value: this.iamCallers.role.arn });
     new TerraformOutput(this, 'api_key_ids', { value: Object.fromEntries(keys.map(([plan, key]) => [plan, key.id])) });
     new TerraformOutput(this, 'api_key_values', {
       value: Object.fromEntries(keys.map(([plan, key]) => [plan, key.value])),

@@ -25,6 +25,8 @@ export interface RoutesProps {
    * @default []
    */
   readonly cacheVaryHeaders?: readonly string[];
+  /** The authorizers routes may name: the Cognito one and the Lambda ones by name. @default none */
+  readonly authorizers?: { readonly cognito?: string; readonly lambda?: Readonly<Record<string, string>> };
 }
 
 /**
@@ -53,7 +55,7 @@ export class Routes extends Construct {
         restApiId: api.id,
         resourceId: api.resourceId(route.path),
         httpMethod: route.method,
-        authorization: 'NONE',
+        ...this.authorization(route),
         apiKeyRequired: route.apiKeyRequired,
         operationName: route.name,
         requestParameters: requestParameters(route, this.varyHeaders(route)),
@@ -79,6 +81,27 @@ export class Routes extends Construct {
     );
     this.methods.set(key, method);
     this.integrations.set(key, integration);
+  }
+
+  /**
+   * The method's authorization from the route's `auth`: NONE, AWS_IAM, COGNITO_USER_POOLS with the authorizer and
+   * its scopes (an access token must carry them; without scopes an ID token passes), or CUSTOM with the named
+   * Lambda authorizer. Groups are the function's check: API Gateway's Cognito authorizer cannot test them.
+   */
+  private authorization(route: GatewayRoute): { authorization: string; authorizerId?: string; authorizationScopes?: string[] } {
+    const auth = route.auth;
+    const where = `Route "${route.method} ${route.path}"`;
+    if (auth === 'none') return { authorization: 'NONE' };
+    if (auth === 'iam') return { authorization: 'AWS_IAM' };
+    if ('cognito' in auth) {
+      const authorizerId = this.props.authorizers?.cognito;
+      if (!authorizerId) throw new Error(`${where} needs Cognito, but the API declares no auth.cognito`);
+      const scopes = auth.cognito.scopes ?? [];
+      return { authorization: 'COGNITO_USER_POOLS', authorizerId, ...(scopes.length ? { authorizationScopes: [...scopes] } : {}) };
+    }
+    const authorizerId = this.props.authorizers?.lambda?.[auth.lambda];
+    if (!authorizerId) throw new Error(`${where} names authorizer "${auth.lambda}", which the API does not declare`);
+    return { authorization: 'CUSTOM', authorizerId };
   }
 
   /** The vary headers a route keys its cache on: all of them when the route is cached, none otherwise. */

@@ -43,7 +43,7 @@ export class ApiStack extends TerraformStack {
       namePrefix: name,
       emulator,
     });
-    this.omitted = this.service.edge.omitted;
+    this.omitted = this.service.omitted;
   }
 
   private configureProvider(name: string): void {

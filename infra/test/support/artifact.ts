@@ -45,13 +45,23 @@ export function zipOf(files: Record<string, string>): Buffer {
 }
 
 /** Writes a dist/ like the users-api build's (lambda.zip + build-meta.json) into a temp dir and loads it. */
-export function tempArtifact(body = 'export const handler = async () => ({ statusCode: 200, body: "ok" });'): LambdaArtifact & {
+export function tempArtifact(
+  body = 'export const handler = async () => ({ statusCode: 200, body: "ok" });',
+  authorizers: Readonly<Record<string, string>> = {},
+): LambdaArtifact & {
   metaPath: string;
 } {
   const dist = join(mkdtempSync(join(tmpdir(), 'portico-artifact-')), 'dist');
   mkdirSync(dist);
   writeFileSync(join(dist, 'lambda.zip'), zipOf({ 'index.mjs': body }));
+  // Each authorizer beside it, as portico build writes them: authorizers/<name>.zip with its own handler.
+  const built: Record<string, { handler: string; zip: string }> = {};
+  for (const [name, code] of Object.entries(authorizers)) {
+    mkdirSync(join(dist, 'authorizers'), { recursive: true });
+    writeFileSync(join(dist, 'authorizers', `${name}.zip`), zipOf({ 'index.mjs': code }));
+    built[name] = { handler: 'index.handler', zip: `authorizers/${name}.zip` };
+  }
   const metaPath = join(dist, 'build-meta.json');
-  writeFileSync(metaPath, JSON.stringify({ handler: 'index.handler', zip: 'lambda.zip' }));
+  writeFileSync(metaPath, JSON.stringify({ handler: 'index.handler', zip: 'lambda.zip', ...(authorizers && Object.keys(built).length ? { authorizers: built } : {}) }));
   return { ...loadLambdaArtifact(metaPath, dist), metaPath };
 }

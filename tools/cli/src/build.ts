@@ -36,7 +36,12 @@ export interface BuildMeta {
   bytes: number;
   runtime: 'nodejs22.x';
   bundle: { file: string; bytes: number; gzipBytes: number };
+  /** The API's Lambda authorizers, each bundled and zipped on its own (`authorizers/<name>/`). */
+  authorizers?: Record<string, { handler: string; zip: string; sha256: string; bytes: number }>;
 }
+
+/** Where an authorizer's bundle and zip go, under the build's output directory. */
+export const authorizerDir = (name: string): string => join('authorizers', name);
 
 /**
  * Node built-ins reach the bundle through `process.getBuiltinModule` (Node >= 22.3) instead of ES module imports,
@@ -65,10 +70,19 @@ export const builtinsPlugin: esbuild.Plugin = {
  * @example
  * await esbuild.build(bundleOptions('/repo/apps/orders-api', '/repo/apps/orders-api/dist'));
  */
-export function bundleOptions(appDir: string, outdir: string, entry = 'src/handler.ts'): esbuild.BuildOptions & { metafile: true } {
+export function bundleOptions(
+  appDir: string,
+  outdir: string,
+  entry = 'src/handler.ts',
+  authorizers: Readonly<Record<string, { readonly entry: string }>> = {},
+): esbuild.BuildOptions & { metafile: true } {
   return {
     absWorkingDir: appDir,
-    entryPoints: { handler: entry },
+    // One build, one output file per function: the handler, and each authorizer in its own folder.
+    entryPoints: {
+      handler: entry,
+      ...Object.fromEntries(Object.entries(authorizers).map(([name, a]) => [join(authorizerDir(name), 'handler'), a.entry])),
+    },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -119,12 +133,32 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await rename(temporary, path);
 }
 
-/** Writes the zip and `build-meta.json` next to a finished bundle in `outdir`; returns the meta. */
-export async function packageBundle(outdir: string): Promise<BuildMeta> {
-  const bundlePath = join(outdir, BUNDLE_FILE);
+/** Zips one function's bundle and source map into `dir/lambda.zip`; returns its hashes and size. */
+async function zipFunction(dir: string): Promise<{ zip: Buffer; code: Buffer }> {
+  const bundlePath = join(dir, BUNDLE_FILE);
   const code = await readFile(bundlePath);
   const zip = await deterministicZip([bundlePath, `${bundlePath}.map`]);
-  await writeFileAtomic(join(outdir, ZIP_FILE), zip);
+  await writeFileAtomic(join(dir, ZIP_FILE), zip);
+  return { zip, code };
+}
+
+/**
+ * Writes the zips and `build-meta.json` next to a finished build in `outdir` (the handler, and each of
+ * `authorizers` under `authorizers/<name>/`); returns the meta.
+ */
+export async function packageBundle(outdir: string, authorizers: readonly string[] = []): Promise<BuildMeta> {
+  const { zip, code } = await zipFunction(outdir);
+  const built: NonNullable<BuildMeta['authorizers']> = {};
+  for (const name of authorizers) {
+    const dir = authorizerDir(name);
+    const { zip: authorizerZip } = await zipFunction(join(outdir, dir));
+    built[name] = {
+      handler: LAMBDA_HANDLER,
+      zip: join(dir, ZIP_FILE),
+      sha256: createHash('sha256').update(authorizerZip).digest('hex'),
+      bytes: authorizerZip.length,
+    };
+  }
   const meta: BuildMeta = {
     handler: LAMBDA_HANDLER,
     zip: ZIP_FILE,
@@ -133,6 +167,7 @@ export async function packageBundle(outdir: string): Promise<BuildMeta> {
     bytes: zip.length,
     runtime: 'nodejs22.x',
     bundle: { file: BUNDLE_FILE, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length },
+    ...(authorizers.length > 0 ? { authorizers: built } : {}),
   };
   await writeFileAtomic(join(outdir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
   return meta;
@@ -164,11 +199,17 @@ export function largestInputs(metafile: esbuild.Metafile, count: number): { path
 type EmitResult = esbuild.BuildResult<{ metafile: true; write: false }>;
 
 /** Writes esbuild's outputs atomically, the source map before the bundle that points at it, then zips them. */
-async function emit(result: EmitResult, outdir: string): Promise<BuildMeta> {
+async function emit(result: EmitResult, outdir: string, authorizers: readonly string[]): Promise<BuildMeta> {
   const files = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('.mjs')) - Number(b.path.endsWith('.mjs')));
-  for (const file of files) await writeFileAtomic(file.path, file.contents);
-  return packageBundle(outdir);
+  for (const file of files) {
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFileAtomic(file.path, file.contents);
+  }
+  return packageBundle(outdir, authorizers);
 }
+
+/** The API's authorizers, as `bundleOptions` takes them. */
+const authorizersOf = (api: ApiConfig) => api.auth?.authorizers ?? {};
 
 export interface BuildOptions {
   /** @default `<app>/dist` */
@@ -195,8 +236,8 @@ export async function buildApp(api: ApiConfig, appDir: string, options: BuildOpt
   const outdir = resolve(appDir, options.outdir ?? 'dist');
   const started = performance.now();
   await mkdir(outdir, { recursive: true });
-  const result = await esbuild.build({ ...bundleOptions(appDir, outdir, api.entry), write: false });
-  const meta = await emit(result, outdir);
+  const result = await esbuild.build({ ...bundleOptions(appDir, outdir, api.entry, authorizersOf(api)), write: false });
+  const meta = await emit(result, outdir, Object.keys(authorizersOf(api)));
   const version = await appVersion(appDir);
   const openApi = toOpenApi(api.routes, { title: api.description ?? api.name, version, description: `${api.name} (API Gateway REST, Lambda proxy)` });
   await writeFileAtomic(join(outdir, OPENAPI_FILE), `${JSON.stringify(openApi, null, 2)}\n`);
@@ -246,7 +287,7 @@ export function watchApp(api: ApiConfig, appDir: string, options: BuildOptions =
     try {
       const result = (await context!.rebuild()) as EmitResult;
       follow(result.metafile);
-      const meta = await emit(result, outdir);
+      const meta = await emit(result, outdir, Object.keys(authorizersOf(api)));
       if (!first) log(`${api.name}: rebuilt ${meta.bundle.file} (${formatBytes(meta.bundle.gzipBytes)} gzip) in ${Math.round(performance.now() - started)} ms`);
       first = false;
       return meta;
@@ -279,7 +320,7 @@ export function watchApp(api: ApiConfig, appDir: string, options: BuildOptions =
 
   const ready = (async () => {
     await mkdir(outdir, { recursive: true });
-    context = await esbuild.context({ ...bundleOptions(appDir, outdir, api.entry), write: false });
+    context = await esbuild.context({ ...bundleOptions(appDir, outdir, api.entry, authorizersOf(api)), write: false });
     const meta = await rebuild();
     return meta!;
   })();
