@@ -129,7 +129,7 @@ export function createApp(options: AppOptions = {}): App {
 
   const app: App = {
     handle(route, handler) {
-      // An open route compiles none of the auth code: every function a cold start runs is compiled then.
+      // An open route never calls into the auth module, so a cold start compiles none of it.
       const guard = route.auth === undefined || route.auth === 'none' ? undefined : authGuard(route);
       const entry: Entry = { route, handler: handler as unknown as Handler<AnyRouteSpec>, guard };
       router.add(route.method, route.path, entry);
