@@ -2,6 +2,7 @@
  * The app core: routes bound to handlers, and `dispatch`, which answers one transport-neutral request. It knows
  * nothing of Lambda; `handle(app)` in `aws/lambda.ts` is the edge that converts events and results.
  */
+import { authGuard, type AuthFor, type AuthGuard, type AuthRefusal, type RequestAuth } from './auth';
 import { handle as lambdaHandler } from './aws/lambda';
 import type { ProxyHandler } from './aws/types';
 import { bodyText, checkBodySize, DEFAULT_BODY_LIMIT, parseJsonBody, Refusal } from './body';
@@ -51,11 +52,12 @@ export interface AppOptions {
   logger?: Logger;
 }
 
-/** The request a route's handler receives: params from the path, body and query from the route's schemas. */
+/** The request a route's handler receives: params from the path, body and query from the route's schemas, `auth` from its `auth`. */
 export type RequestFor<R extends AnyRouteSpec> = PorticoRequest<
   RouteParams<R>,
   OutputOr<R['body'], undefined>,
-  OutputOr<R['query'], Record<string, string>>
+  OutputOr<R['query'], Record<string, string>>,
+  AuthFor<R['auth']>
 >;
 
 /** A schema's output type; `Fallback` when the (optional) schema field is absent. */
@@ -76,7 +78,7 @@ export type Middleware = (req: PorticoRequest, next: () => Promise<HttpResult>) 
 
 /** An app: routes bound to handlers, middleware, and the transport-neutral `dispatch`. */
 export interface App {
-  /** Binds a handler to a route; throws if the route is already bound. */
+  /** Binds a handler to a route; throws if the route is already bound, or if its `auth` is malformed. */
   handle<R extends AnyRouteSpec>(route: R, handler: Handler<R>): App;
   /** Adds middleware; the first added is the outermost. */
   use(middleware: Middleware): App;
@@ -94,6 +96,8 @@ export interface App {
 interface Entry {
   readonly route: AnyRouteSpec;
   readonly handler: Handler<AnyRouteSpec>;
+  /** Checks the caller of a protected route; undefined for an open one. */
+  readonly guard: AuthGuard | undefined;
 }
 
 /** A registered route template: its parameter names, its methods, and the `Allow` value for a 405. */
@@ -125,7 +129,9 @@ export function createApp(options: AppOptions = {}): App {
 
   const app: App = {
     handle(route, handler) {
-      const entry: Entry = { route, handler: handler as unknown as Handler<AnyRouteSpec> };
+      // An open route never calls into the auth module, so a cold start compiles none of it.
+      const guard = route.auth === undefined || route.auth === 'none' ? undefined : authGuard(route);
+      const entry: Entry = { route, handler: handler as unknown as Handler<AnyRouteSpec>, guard };
       router.add(route.method, route.path, entry);
       const { route: template, names } = compilePath(route.path);
       let resource = resources.get(template);
@@ -184,9 +190,15 @@ export function createApp(options: AppOptions = {}): App {
         resource = match.route;
         params = match.params;
       }
+      let auth: RequestAuth | undefined;
+      if (entry.guard !== undefined) {
+        const checked = entry.guard(input);
+        if (!('kind' in checked)) return finish(refused(input, checked), origin, method);
+        auth = checked;
+      }
       const body = input.body;
       if (body !== undefined) checkBodySize(body, bodyLimit);
-      const req = new RoutedRequest(input, resource, params) as MutableRequest;
+      const req = new RoutedRequest(input, resource, params, auth) as MutableRequest;
       const result: Outcome = middlewares.length ? run(req, entry, body) : call(req, entry, body);
       if (result instanceof Promise) {
         return result.then(
@@ -243,6 +255,23 @@ export function createApp(options: AppOptions = {}): App {
       return middleware ? middleware(req, () => step(index + 1)) : call(req, entry, body);
     };
     return step(0);
+  }
+
+  /** A protected route's refusal; a 401 is logged, since behind API Gateway only a misconfiguration lets one through. */
+  function refused(input: InboundRequest, refusal: AuthRefusal): HttpResponse {
+    const log = refusal.log;
+    if (log !== undefined) {
+      safeLog(logger, () => ({
+        level: 'error',
+        message: log,
+        requestId: input.requestId,
+        method: input.method,
+        path: input.path,
+        status: 401,
+        error: { name: 'MissingIdentity', message: log },
+      }));
+    }
+    return refusal.response;
   }
 
   /**

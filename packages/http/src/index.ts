@@ -5,7 +5,7 @@
  */
 
 // Routes
-export { defineRoute, type RouteSpec, type AnyRouteSpec, type RouteCache, type RouteResponse, type RouteParams } from './route';
+export { defineRoute, type RouteSpec, type AnyRouteSpec, type RouteAuth, type RouteCache, type RouteResponse, type RouteParams } from './route';
 export type { PathParams } from './router/path';
 export type { HttpMethod } from './router/pattern-router';
 
@@ -22,6 +22,21 @@ export {
   type SerializedError,
 } from './app';
 export { HeaderMap, type PorticoRequest, type InboundRequest } from './request';
+
+// Who called: `req.auth`, and the route's `auth` checked for tools that read the table (infra, OpenAPI)
+export {
+  routeAuth,
+  readCognito,
+  readLambda,
+  readIam,
+  parseGroups,
+  type RequestAuth,
+  type CognitoAuth,
+  type LambdaAuth,
+  type IamAuth,
+  type AuthFor,
+  type ResolvedAuth,
+} from './auth';
 
 // Responses
 export { json, created, noContent, binary, text, toProxyResult, InvalidResultError, type HttpResult, type HttpResponse } from './responses';
@@ -84,7 +99,9 @@ export {
   type ProxyEventParts,
   type FullProxyEvent,
   type ValueMaps,
+  type CallerIdentityFields,
 } from './aws/event';
+export { cognitoAuthorizer, lambdaAuthorizer, javaDate, type AuthorizerContextValue } from './aws/authorizer-context';
 
 // AWS Lambda edge: the handler for an app, and the pure converters behind it
 export { handle } from './aws/lambda';

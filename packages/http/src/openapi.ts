@@ -2,6 +2,7 @@
  * `@portico/http/openapi`: an OpenAPI 3.0 document from the route table. Kept out of the main entry so JSON
  * Schema generation never reaches a Lambda bundle.
  */
+import { routeAuth } from './auth';
 import { STATUS_TABLE } from './errors';
 import type { AnyRouteSpec } from './route';
 import { compilePath } from './router/path';
@@ -14,18 +15,40 @@ export interface OpenApiInfo {
   version: string;
   description?: string;
   servers?: readonly { url: string; description?: string }[];
+  /** What the routes' `auth` cannot say about how clients present credentials. */
+  auth?: OpenApiAuthInfo;
+}
+
+/** Deployment facts for the security schemes. */
+export interface OpenApiAuthInfo {
+  /**
+   * The user pool's issuer (`https://cognito-idp.{region}.amazonaws.com/{poolId}`). With it, Cognito routes use an
+   * OpenID Connect scheme that lists each route's scopes; without it, an HTTP bearer scheme, where OpenAPI 3.0 allows
+   * no scopes.
+   */
+  cognitoIssuer?: string;
+  /** Each Lambda authorizer's identity-source header, by authorizer name. @default 'Authorization' */
+  lambdaHeaders?: Readonly<Record<string, string>>;
 }
 
 /** An OpenAPI 3.0 document (loosely typed: it is data for tools). */
 export type OpenApiDocument = { openapi: '3.0.3'; info: JsonSchema; paths: Record<string, JsonSchema> } & JsonSchema;
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+/** Fresh per response: a shared object would come out as YAML anchors from some serialisers. */
+const problemContent = () => ({ 'application/problem+json': { schema: { ...PROBLEM_REF } } });
 const API_KEY_SCHEME = 'apiKey';
+const COGNITO_SCHEME = 'cognito';
+const SIGV4_SCHEME = 'sigv4';
 
+/**
+ * RFC 9457 makes every member optional, and API Gateway's own answers (DEFAULT_4XX/5XX gateway responses rendered as
+ * problems) carry no `title` or `status`: only what every problem here carries is required.
+ */
 const PROBLEM_SCHEMA: JsonSchema = {
   type: 'object',
   description: 'RFC 9457 problem details',
-  required: ['type', 'title', 'status', 'detail', 'code'],
+  required: ['type', 'detail', 'code'],
   properties: {
     type: { type: 'string' },
     title: { type: 'string' },
@@ -51,8 +74,11 @@ const PROBLEM_SCHEMA: JsonSchema = {
 
 /**
  * Builds an OpenAPI 3.0 document: one operation per route, with path and query parameters, the JSON request body,
- * documented responses, problem+json error responses, and the `x-api-key` scheme on key-protected routes.
- * `ANY` routes use API Gateway's `x-amazon-apigateway-any-method` key.
+ * documented responses (a status ≥ 400 without a schema is a problem), problem+json error responses, and each
+ * route's security: the `x-api-key` scheme on key-protected routes; `cognito` (OpenID Connect with the route's
+ * scopes when `auth.cognitoIssuer` is given, else HTTP bearer); `sigv4` (API Gateway's
+ * `x-amazon-apigateway-authtype: awsSigv4`); one apiKey-style scheme per Lambda authorizer, named after it, in its
+ * identity-source header. `ANY` routes use API Gateway's `x-amazon-apigateway-any-method` key.
  *
  * @example
  * import { toOpenApi } from '@portico/http/openapi';
@@ -64,15 +90,14 @@ export function toOpenApi(
 ): OpenApiDocument {
   const list = Array.isArray(routes) ? routes : Object.values(routes);
   const paths: Record<string, JsonSchema> = {};
-  let usesApiKey = false;
+  const schemes: Record<string, JsonSchema> = {};
   for (const route of list) {
     const item = (paths[route.path] ??= {});
     const key = route.method === 'ANY' ? 'x-amazon-apigateway-any-method' : route.method.toLowerCase();
-    item[key] = operation(route);
-    usesApiKey ||= route.apiKeyRequired === true;
+    item[key] = operation(route, info.auth ?? {}, schemes);
   }
   const components: JsonSchema = { schemas: { Problem: PROBLEM_SCHEMA } };
-  if (usesApiKey) components.securitySchemes = { [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: 'x-api-key' } };
+  if (Object.keys(schemes).length > 0) components.securitySchemes = schemes;
   const doc: OpenApiDocument = {
     openapi: '3.0.3',
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
@@ -83,7 +108,34 @@ export function toOpenApi(
   return doc;
 }
 
-function operation(route: AnyRouteSpec): JsonSchema {
+/** The route's security requirement (one object: every scheme in it applies), registering the schemes it names. */
+function security(route: AnyRouteSpec, info: OpenApiAuthInfo, schemes: Record<string, JsonSchema>): JsonSchema | undefined {
+  const requirement: JsonSchema = {};
+  if (route.apiKeyRequired) {
+    schemes[API_KEY_SCHEME] = { type: 'apiKey', in: 'header', name: 'x-api-key' };
+    requirement[API_KEY_SCHEME] = [];
+  }
+  const auth = routeAuth(route);
+  if (auth.kind === 'cognito') {
+    const issuer = info.cognitoIssuer?.replace(/\/+$/u, '');
+    schemes[COGNITO_SCHEME] = issuer
+      ? { type: 'openIdConnect', openIdConnectUrl: `${issuer}/.well-known/openid-configuration`, description: COGNITO_DESCRIPTION }
+      : { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: COGNITO_DESCRIPTION };
+    requirement[COGNITO_SCHEME] = issuer ? [...auth.scopes] : [];
+  } else if (auth.kind === 'iam') {
+    schemes[SIGV4_SCHEME] = { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' };
+    requirement[SIGV4_SCHEME] = [];
+  } else if (auth.kind === 'lambda') {
+    const header = info.lambdaHeaders?.[auth.authorizer] ?? 'Authorization';
+    schemes[auth.authorizer] = { type: 'apiKey', name: header, in: 'header', 'x-amazon-apigateway-authtype': 'custom' };
+    requirement[auth.authorizer] = [];
+  }
+  return Object.keys(requirement).length > 0 ? requirement : undefined;
+}
+
+const COGNITO_DESCRIPTION = 'A Cognito user pool token in the Authorization header: an ID token, or an access token on operations that list scopes';
+
+function operation(route: AnyRouteSpec, info: OpenApiAuthInfo, schemes: Record<string, JsonSchema>): JsonSchema {
   const op: JsonSchema = {};
   if (route.operationId) op.operationId = route.operationId;
   if (route.summary) op.summary = route.summary;
@@ -101,25 +153,30 @@ function operation(route: AnyRouteSpec): JsonSchema {
   }
   const responses: JsonSchema = {};
   for (const [status, response] of Object.entries(route.responses ?? {})) {
+    // Every error the app or the gateway answers is a problem, so a documented error without a schema is one too.
     responses[status] = response.schema
       ? { description: response.description, content: { 'application/json': { schema: toSchema(response.schema) } } }
-      : { description: response.description };
+      : Number(status) >= 400
+        ? { description: response.description, content: problemContent() }
+        : { description: response.description };
   }
   if (Object.keys(responses).length === 0) responses[route.method === 'POST' ? '201' : '200'] = { description: 'Success' };
+  const auth = routeAuth(route);
   const errors: number[] = [];
   if (route.body || route.query || parameters.length > 0) errors.push(400);
-  if (route.apiKeyRequired) errors.push(403);
+  if (auth.kind !== 'none') errors.push(401);
+  if (route.apiKeyRequired || auth.kind === 'iam' || auth.kind === 'lambda' || (auth.kind === 'cognito' && (auth.scopes.length > 0 || auth.groups.length > 0))) {
+    errors.push(403);
+  }
   if (parameters.some((parameter) => parameter.in === 'path')) errors.push(404);
   if (route.body) errors.push(413, 415);
   errors.push(500);
   for (const status of errors) {
-    responses[String(status)] ??= {
-      description: STATUS_TABLE[status as keyof typeof STATUS_TABLE],
-      content: { 'application/problem+json': { schema: PROBLEM_REF } },
-    };
+    responses[String(status)] ??= { description: STATUS_TABLE[status as keyof typeof STATUS_TABLE], content: problemContent() };
   }
   op.responses = responses;
-  if (route.apiKeyRequired) op.security = [{ [API_KEY_SCHEME]: [] }];
+  const requirement = security(route, info, schemes);
+  if (requirement) op.security = [requirement];
   return op;
 }
 

@@ -3,6 +3,7 @@
  * proxy converter in `aws/`), and the {@link PorticoRequest} a handler sees once the core has routed it. Neither
  * exposes an API Gateway event, so handlers stay portable and tests stay readable.
  */
+import type { RequestAuth } from './auth';
 import { clientError } from './errors';
 
 type RawHeaders = Readonly<Record<string, unknown>> | null | undefined;
@@ -84,7 +85,7 @@ export class HeaderMap {
  * @example
  * app.handle(routes.getUser, async (req) => json(await store.get(req.params.id)));
  */
-export interface PorticoRequest<Params = Record<string, string>, Body = unknown, Query = Record<string, string>> {
+export interface PorticoRequest<Params = Record<string, string>, Body = unknown, Query = Record<string, string>, Auth = RequestAuth | undefined> {
   readonly method: string;
   /** The request path, percent-decoded, without the stage. */
   readonly path: string;
@@ -106,6 +107,12 @@ export interface PorticoRequest<Params = Record<string, string>, Body = unknown,
   readonly sourceIp: string;
   /** The API key id API Gateway matched, when the method requires one. */
   readonly apiKeyId?: string;
+  /**
+   * Who called, typed by the route's `auth`: `{ kind: 'cognito', sub, username, groups, scopes, claims }`,
+   * `{ kind: 'lambda', principalId, context }` or `{ kind: 'iam', caller, user, userArn, accessKey, accountId }`;
+   * `undefined` on an open route. A protected route's handler never runs without it.
+   */
+  readonly auth: Auth;
 }
 
 /**
@@ -139,6 +146,14 @@ export interface InboundRequest {
   readonly stage: string;
   readonly sourceIp: string;
   readonly apiKeyId?: string;
+  /**
+   * What the gateway's authorizer established, shaped as API Gateway's `requestContext.authorizer` for a proxy
+   * integration: a Cognito authorizer's `{ claims }`, or a Lambda authorizer's `principalId` with its context
+   * values beside it. Read only for routes that declare `auth`.
+   */
+  readonly authorizer?: Readonly<Record<string, unknown>> | null;
+  /** The caller, shaped as `requestContext.identity` (`caller`, `userArn`, `accessKey`, `accountId` for AWS_IAM). */
+  readonly identity?: Readonly<Record<string, unknown>> | null;
 }
 
 /**
@@ -166,6 +181,7 @@ export class RoutedRequest implements PorticoRequest {
   declare readonly headers: HeaderMap;
   declare readonly resource: string;
   declare readonly params: Record<string, string>;
+  declare readonly auth: RequestAuth | undefined;
   /** The core stores the route's validated body here. */
   declare body: unknown;
   readonly #inbound: InboundRequest;
@@ -173,12 +189,13 @@ export class RoutedRequest implements PorticoRequest {
   #query: Record<string, string> | undefined;
   #bytes: Buffer | undefined | null = null;
 
-  constructor(inbound: InboundRequest, resource: string, params: Record<string, string>) {
+  constructor(inbound: InboundRequest, resource: string, params: Record<string, string>, auth?: RequestAuth) {
     this.#inbound = inbound;
     this.method = inbound.method;
     this.headers = inbound.headers;
     this.resource = resource;
     this.params = params;
+    this.auth = auth;
     this.body = undefined;
   }
 

@@ -193,3 +193,90 @@ describe('toOpenApi', () => {
     ]);
   });
 });
+
+describe('toOpenApi: problems', () => {
+  const routes = [
+    defineRoute({
+      method: 'GET',
+      path: '/users/{id}',
+      responses: { 200: { description: 'The user', schema: v.object({ id: v.string() }) }, 404: { description: 'No such user' }, 409: { description: 'Gone' } },
+    }),
+  ];
+  const doc = toOpenApi(routes, { title: 'Users', version: '1.0.0' });
+  const op = (doc.paths as Record<string, Record<string, any>>)['/users/{id}']!.get;
+
+  it('types a declared error status without a schema as a problem', () => {
+    for (const status of ['404', '409']) {
+      expect(op.responses[status].content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
+    }
+    expect(op.responses['404'].description).toBe('No such user');
+  });
+
+  it('leaves a schema-less success without content', () => {
+    const plain = toOpenApi([defineRoute({ method: 'DELETE', path: '/x', responses: { 204: { description: 'Deleted' } } })], { title: 't', version: '1' });
+
+    expect((plain.paths as any)['/x'].delete.responses['204']).toEqual({ description: 'Deleted' });
+  });
+
+  it("requires only what every problem carries, so API Gateway's own problems (no title, no status) conform", () => {
+    const problem = (doc.components as any).schemas.Problem;
+
+    expect(problem.required).toEqual(['type', 'detail', 'code']);
+    expect(Object.keys(problem.properties)).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code', 'requestId', 'errors']));
+  });
+});
+
+describe('toOpenApi: security', () => {
+  const routes = {
+    me: defineRoute({ method: 'GET', path: '/me', auth: { cognito: {} } }),
+    read: defineRoute({ method: 'GET', path: '/orders', auth: { cognito: { scopes: ['orders/read', 'orders/admin'] } }, apiKeyRequired: true }),
+    admin: defineRoute({ method: 'DELETE', path: '/orders/{id}', auth: { cognito: { groups: ['admins'] } } }),
+    internal: defineRoute({ method: 'POST', path: '/internal/jobs', auth: 'iam' }),
+    partner: defineRoute({ method: 'GET', path: '/partner/feed', auth: { lambda: 'partnerToken' } }),
+    open: defineRoute({ method: 'GET', path: '/health', auth: 'none' }),
+  };
+  const paths = (doc: ReturnType<typeof toOpenApi>) => doc.paths as Record<string, Record<string, any>>;
+
+  it('uses OpenID Connect with the route scopes when the user pool issuer is known', () => {
+    const doc = toOpenApi(routes, { title: 't', version: '1', auth: { cognitoIssuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/' } });
+
+    expect((doc.components as any).securitySchemes.cognito).toMatchObject({
+      type: 'openIdConnect',
+      openIdConnectUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/openid-configuration',
+    });
+    expect(paths(doc)['/orders']!.get.security).toEqual([{ apiKey: [], cognito: ['orders/read', 'orders/admin'] }]);
+    expect(paths(doc)['/me']!.get.security).toEqual([{ cognito: [] }]);
+  });
+
+  it('falls back to an HTTP bearer scheme (no scopes: OpenAPI 3.0 allows none there) without an issuer', () => {
+    const doc = toOpenApi(routes, { title: 't', version: '1' });
+
+    expect((doc.components as any).securitySchemes.cognito).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(paths(doc)['/orders']!.get.security).toEqual([{ apiKey: [], cognito: [] }]);
+  });
+
+  it("declares AWS_IAM as API Gateway's sigv4 scheme and a Lambda authorizer as an apiKey scheme in its header", () => {
+    const doc = toOpenApi(routes, { title: 't', version: '1', auth: { lambdaHeaders: { partnerToken: 'X-Partner-Token' } } });
+    const schemes = (doc.components as any).securitySchemes;
+
+    expect(schemes.sigv4).toEqual({ type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' });
+    expect(schemes.partnerToken).toEqual({ type: 'apiKey', name: 'X-Partner-Token', in: 'header', 'x-amazon-apigateway-authtype': 'custom' });
+    expect(paths(doc)['/internal/jobs']!.post.security).toEqual([{ sigv4: [] }]);
+    expect(paths(doc)['/partner/feed']!.get.security).toEqual([{ partnerToken: [] }]);
+    expect(paths(doc)['/health']!.get.security).toBeUndefined();
+  });
+
+  it('documents 401 on protected routes and 403 where the caller can be refused', () => {
+    const doc = toOpenApi(routes, { title: 't', version: '1' });
+    const statuses = (path: string, method: string) => Object.keys(paths(doc)[path]![method].responses);
+
+    expect(statuses('/me', 'get')).toContain('401');
+    expect(statuses('/me', 'get')).not.toContain('403');
+    expect(statuses('/orders', 'get')).toEqual(expect.arrayContaining(['401', '403']));
+    expect(statuses('/orders/{id}', 'delete')).toEqual(expect.arrayContaining(['401', '403']));
+    expect(statuses('/internal/jobs', 'post')).toEqual(expect.arrayContaining(['401', '403']));
+    expect(statuses('/partner/feed', 'get')).toEqual(expect.arrayContaining(['401', '403']));
+    expect(statuses('/health', 'get')).not.toContain('401');
+    expect(paths(doc)['/me']!.get.responses['401'].content['application/problem+json']).toBeDefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, defineRoute, json } from '../src/index';
+import { buildProxyEvent, cognitoAuthorizer, createApp, defineRoute, javaDate, json } from '../src/index';
 import { createProxyEvent, invoke, matchResource } from '../src/testing';
 
 function fixture(name: string): Record<string, unknown> {
@@ -169,5 +169,130 @@ describe('invoke', () => {
     const res = await invoke(app.lambda(), fixture('get-user.json'));
 
     expect(res.json()).toEqual({ id: 'Jürgen K' });
+  });
+});
+
+describe('createProxyEvent with auth (what API Gateway, and the local gateway, hand the function)', () => {
+  it('matches a Cognito-authorized event: claims under requestContext.authorizer, each a string', () => {
+    const captured = fixture('me-cognito.json') as { requestContext: { authorizer: { claims: Record<string, string> } } };
+
+    const event = createProxyEvent({
+      path: '/me',
+      headers: { accept: '*/*', Authorization: 'eyJ…' },
+      auth: { cognito: { username: 'ada', groups: ['admins', 'editors'], claims: { email: 'ada@example.com' } } },
+    });
+
+    const { authorizer, ...context } = event.requestContext as { authorizer: { claims: Record<string, string> } };
+    const { authorizer: capturedAuthorizer, ...capturedContext } = captured.requestContext;
+    expect(shape(context)).toEqual(shape(capturedContext));
+    expect(Object.keys(authorizer)).toEqual(['claims']);
+    expect(Object.keys(authorizer.claims).sort()).toEqual(Object.keys(capturedAuthorizer.claims).sort());
+    expect(shape(authorizer.claims)).toEqual(shape(capturedAuthorizer.claims));
+    expect(authorizer.claims).toMatchObject({ 'cognito:username': 'ada', 'cognito:groups': 'admins,editors', email_verified: 'true', token_use: 'id' });
+    expect(authorizer.claims.exp).toMatch(/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);
+    expect(authorizer.claims.auth_time).toMatch(/^\d+$/);
+  });
+
+  it("renders an access token's claims when scopes are given, and numbers, booleans and lists as API Gateway does", () => {
+    const event = createProxyEvent({
+      path: '/orders',
+      auth: { cognito: { sub: 'u-1', username: 'grace', scopes: ['orders/read', 'openid'], claims: { exp: 1581470187, iat: 1581466587, 'custom:tier': 3, 'custom:beta': false, roles: ['a', 'b'] } } },
+    });
+
+    expect((event.requestContext.authorizer as { claims: unknown }).claims).toMatchObject({
+      sub: 'u-1',
+      username: 'grace',
+      token_use: 'access',
+      scope: 'orders/read openid',
+      exp: 'Wed Feb 12 01:16:27 UTC 2020',
+      iat: 'Wed Feb 12 00:16:27 UTC 2020',
+      'custom:tier': '3',
+      'custom:beta': 'false',
+      roles: 'a,b',
+    });
+    expect((event.requestContext.authorizer as { claims: Record<string, string> }).claims).not.toHaveProperty('cognito:username');
+  });
+
+  it("puts a Lambda authorizer's principalId, stringified context and integrationLatency in requestContext.authorizer", () => {
+    const event = createProxyEvent({ path: '/feed', auth: { lambda: { principalId: 'partner-7', context: { tenant: 't-9', admin: true, quota: 5 } } } });
+
+    expect({ ...(event.requestContext.authorizer as object) }).toEqual({ tenant: 't-9', admin: 'true', quota: '5', principalId: 'partner-7', integrationLatency: 0 });
+    expect((event.requestContext.identity as Record<string, unknown>).caller).toBeNull();
+  });
+
+  it('refuses an authorizer context value API Gateway would refuse', () => {
+    expect(() => createProxyEvent({ path: '/feed', auth: { lambda: { principalId: 'p', context: { nested: { a: 1 } as never } } } })).toThrow(
+      'Authorizer context "nested" is object: API Gateway accepts only strings, numbers and booleans',
+    );
+  });
+
+  it('fills the SigV4 caller in requestContext.identity, keeping the fields every event has', () => {
+    const event = createProxyEvent({ path: '/jobs', sourceIp: '203.0.113.9', auth: { iam: { userArn: 'arn:aws:iam::210987654321:user/alice' } } });
+
+    expect(event.requestContext.identity).toEqual({
+      cognitoIdentityPoolId: null,
+      accountId: '210987654321',
+      cognitoIdentityId: null,
+      caller: 'AIDAEXAMPLETESTUSER01',
+      sourceIp: '203.0.113.9',
+      principalOrgId: null,
+      accessKey: 'AKIAIOSFODNN7EXAMPLE',
+      cognitoAuthenticationType: null,
+      cognitoAuthenticationProvider: null,
+      userArn: 'arn:aws:iam::210987654321:user/alice',
+      userAgent: 'portico-test/1.0',
+      user: 'AIDAEXAMPLETESTUSER01',
+    });
+    expect(event.requestContext).not.toHaveProperty('authorizer');
+  });
+
+  it('leaves requestContext.authorizer out of an unauthenticated event, as API Gateway does for open methods', () => {
+    expect(createProxyEvent({ path: '/hello' }).requestContext).not.toHaveProperty('authorizer');
+  });
+});
+
+describe('buildProxyEvent authorizer and identity options', () => {
+  const parts = {
+    httpMethod: 'GET',
+    path: '/me',
+    stage: 'dev',
+    resourcePath: '/me',
+    resourceId: 'r1',
+    pathParameters: null,
+    rawQuery: '',
+    rawHeaders: ['Host', 'api.example'],
+    body: new Uint8Array(0),
+    binaryMediaTypes: [],
+    sourceIp: '203.0.113.1',
+    forwardedPort: '443',
+    forwardedProto: 'https',
+    traceId: 'Root=1-0-0',
+    stageVariables: null,
+    accountId: '111122223333',
+    apiId: 'a1',
+    domainName: 'a1.execute-api.eu-west-1.amazonaws.com',
+    deploymentId: 'd1',
+    requestId: 'q1',
+    extendedRequestId: 'e1',
+    requestTimeEpoch: 0,
+  };
+
+  it('sets requestContext.authorizer as given and merges the caller into identity, skipping undefined fields', () => {
+    const authorizer = cognitoAuthorizer({ sub: 'u-1', 'cognito:groups': ['a', 'b'], iat: 0 });
+
+    const event = buildProxyEvent({ ...parts, authorizer, identity: { caller: 'AIDA1', userArn: 'arn:aws:iam::111122223333:user/x', accessKey: undefined } });
+
+    expect(event.requestContext.authorizer).toBe(authorizer);
+    expect({ ...(authorizer.claims as object) }).toEqual({ sub: 'u-1', 'cognito:groups': 'a,b', iat: 'Thu Jan 01 00:00:00 UTC 1970' });
+    expect(event.requestContext.identity).toMatchObject({ caller: 'AIDA1', userArn: 'arn:aws:iam::111122223333:user/x', accessKey: null, sourceIp: '203.0.113.1' });
+  });
+});
+
+describe('javaDate', () => {
+  it.each([
+    [Date.UTC(2020, 1, 12, 0, 16, 27), 'Wed Feb 12 00:16:27 UTC 2020'],
+    [Date.UTC(2017, 11, 3, 7, 8, 9), 'Sun Dec 03 07:08:09 UTC 2017'],
+  ])('%d → %s, the way REST APIs render exp and iat', (epochMs, text) => {
+    expect(javaDate(epochMs)).toBe(text);
   });
 });

@@ -4,7 +4,18 @@
  */
 import * as v from 'valibot';
 import * as z from 'zod';
-import { createApp, defineRoute, json, type PathParams, type RequestFor } from '../src/index';
+import {
+  createApp,
+  defineRoute,
+  json,
+  type AnyRouteSpec,
+  type CognitoAuth,
+  type IamAuth,
+  type LambdaAuth,
+  type PathParams,
+  type RequestAuth,
+  type RequestFor,
+} from '../src/index';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -52,3 +63,32 @@ app.handle(classic, (req) => json(req.body.count + 1));
 
 // @ts-expect-error -- not an HTTP method
 defineRoute({ method: 'FETCH', path: '/x' });
+
+// `req.auth` comes from the route's `auth`.
+const me = defineRoute({ method: 'GET', path: '/me', auth: { cognito: { groups: ['admins'] } } });
+const feed = defineRoute({ method: 'GET', path: '/feed', auth: { lambda: 'partnerToken' } });
+const jobs = defineRoute({ method: 'POST', path: '/jobs', auth: 'iam' });
+const open = defineRoute({ method: 'GET', path: '/open', auth: 'none' });
+
+export type AuthCases = [
+  Expect<Equal<RequestFor<typeof me>['auth'], CognitoAuth>>,
+  Expect<Equal<RequestFor<typeof feed>['auth'], LambdaAuth>>,
+  Expect<Equal<RequestFor<typeof jobs>['auth'], IamAuth>>,
+  Expect<Equal<RequestFor<typeof open>['auth'], undefined>>,
+  Expect<Equal<RequestFor<typeof plain>['auth'], undefined>>,
+  Expect<Equal<RequestFor<AnyRouteSpec>['auth'], RequestAuth | undefined>>,
+];
+
+app.handle(me, (req) => json({ sub: req.auth.sub, groups: req.auth.groups, email: req.auth.claims.email }));
+app.handle(feed, (req) => json({ principal: req.auth.principalId, tenant: req.auth.context.tenant }));
+app.handle(jobs, (req) => json({ arn: req.auth.userArn }));
+app.handle(open, (req) => {
+  // @ts-expect-error -- an open route has no caller
+  req.auth.sub;
+  return json({});
+});
+
+// @ts-expect-error -- not an auth kind
+defineRoute({ method: 'GET', path: '/x', auth: 'cognito' });
+// @ts-expect-error -- a Lambda authorizer is named
+defineRoute({ method: 'GET', path: '/x', auth: { lambda: true } });

@@ -3,6 +3,7 @@
  * Nothing here touches the global `Request`/`Response`/`Headers`: loading Node's fetch stack costs cold start.
  * Every read tolerates a malformed event (wrong types, missing maps): bad input is a 4xx, never a crash.
  */
+import type { RequestAuth } from '../auth';
 import { checkBodySize, DEFAULT_BODY_LIMIT } from '../body';
 import { decodePath, HeaderMap, RoutedRequest, type InboundRequest, type PorticoRequest } from '../request';
 import type { ProxyEvent } from './types';
@@ -95,10 +96,11 @@ function eventBody(event: ProxyEvent): string | Buffer | undefined {
 
 export { decodePath };
 
-/** The parts of a request the router decides. */
+/** The parts of a request the router decides (and, for a protected route, the caller its guard accepted). */
 export interface RouteContext {
   readonly resource: string;
   readonly params: Record<string, string>;
+  readonly auth?: RequestAuth;
 }
 
 /**
@@ -156,6 +158,14 @@ class ProxyEventRequest implements InboundRequest {
     return typeof id === 'string' ? id : undefined;
   }
 
+  get authorizer(): Readonly<Record<string, unknown>> | undefined {
+    return record(this.#event.requestContext?.authorizer);
+  }
+
+  get identity(): Readonly<Record<string, unknown>> | undefined {
+    return record(this.#event.requestContext?.identity);
+  }
+
   get query(): Record<string, string> {
     return (this.#query ??= readSingleQuery(this.#event));
   }
@@ -173,6 +183,10 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+function record(value: unknown): Readonly<Record<string, unknown>> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
 /**
  * Turns a v1 proxy event into the {@link PorticoRequest} a handler would see for `route` (body not yet parsed: that
  * needs the route's schema), refusing a body over `bodyLimit` with 413.
@@ -183,5 +197,5 @@ function text(value: unknown): string {
 export function toRequest(event: ProxyEvent, headers: HeaderMap, route: RouteContext, bodyLimit = DEFAULT_BODY_LIMIT): PorticoRequest {
   const inbound = fromProxyEvent(event, headers);
   if (inbound.body !== undefined) checkBodySize(inbound.body, bodyLimit);
-  return new RoutedRequest(inbound, route.resource, route.params);
+  return new RoutedRequest(inbound, route.resource, route.params, route.auth);
 }

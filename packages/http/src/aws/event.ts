@@ -177,6 +177,28 @@ export interface ProxyEventParts {
   extendedRequestId: string;
   requestTimeEpoch: number;
   apiKey?: { value: string; id: string };
+  /**
+   * `requestContext.authorizer` as the method's authorizer fills it: a Cognito authorizer's `{ claims }` (every
+   * value a string), or a Lambda authorizer's `principalId`, its context values stringified and `integrationLatency`.
+   * Absent on methods without an authorizer, as on API Gateway.
+   */
+  authorizer?: Record<string, unknown>;
+  /** What an AWS_IAM method (or a Cognito identity pool's credentials) adds to `requestContext.identity`. */
+  identity?: Partial<CallerIdentityFields>;
+}
+
+/** The caller fields of `requestContext.identity`: null on methods without AWS_IAM. */
+export interface CallerIdentityFields {
+  caller: string | null;
+  user: string | null;
+  userArn: string | null;
+  accessKey: string | null;
+  accountId: string | null;
+  principalOrgId: string | null;
+  cognitoIdentityId: string | null;
+  cognitoIdentityPoolId: string | null;
+  cognitoAuthenticationType: string | null;
+  cognitoAuthenticationProvider: string | null;
 }
 
 /** A REST proxy event with every field API Gateway fills. */
@@ -242,7 +264,14 @@ export function buildProxyEvent(parts: ProxyEventParts): FullProxyEvent {
     identity.apiKey = parts.apiKey.value;
     identity.apiKeyId = parts.apiKey.id;
   }
-  return {
+  const caller = parts.identity;
+  if (caller !== undefined) {
+    for (const key in caller) {
+      const value = caller[key as keyof CallerIdentityFields];
+      if (value !== undefined) identity[key] = value;
+    }
+  }
+  const event: FullProxyEvent = {
     resource: parts.resourcePath,
     path: parts.path,
     httpMethod: parts.httpMethod,
@@ -273,6 +302,8 @@ export function buildProxyEvent(parts: ProxyEventParts): FullProxyEvent {
     body: hasBody ? Buffer.from(body.buffer, body.byteOffset, body.length).toString(binary ? 'base64' : 'utf8') : null,
     isBase64Encoded: binary,
   };
+  if (parts.authorizer !== undefined) event.requestContext.authorizer = parts.authorizer;
+  return event;
 }
 
 function nonEmpty<T>(map: Record<string, T>): Record<string, T> | null {

@@ -26,6 +26,8 @@ export interface ProxyRequestContext {
   stage?: string;
   path?: string;
   identity?: { sourceIp?: string; apiKeyId?: string | null; [key: string]: unknown } | null;
+  /** What the method's authorizer passed: a Cognito authorizer's `claims`, or a Lambda authorizer's `principalId` and context. */
+  authorizer?: Record<string, unknown> | null;
   [key: string]: unknown;
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { buildProxyEvent, parseQuery, type FullProxyEvent } from '../aws/event';
+import { cognitoAuthorizer, lambdaAuthorizer, type AuthorizerContextValue } from '../aws/authorizer-context';
+import { buildProxyEvent, parseQuery, type CallerIdentityFields, type FullProxyEvent } from '../aws/event';
 import type { ProxyEvent } from '../aws/types';
 import type { AnyRouteSpec } from '../route';
 import { matchResource, paramsOf } from './match-resource';
@@ -32,7 +33,41 @@ export interface ProxyEventInit {
   sourceIp?: string;
   requestId?: string;
   stageVariables?: Record<string, string>;
+  /** Who called, filled in `requestContext` as the method's authorizer would (see {@link EventAuth}). */
+  auth?: EventAuth;
 }
+
+/**
+ * An authenticated caller, as API Gateway hands it to a proxy integration:
+ *
+ * - `cognito`: a user pool token's claims under `requestContext.authorizer.claims`, rendered as REST APIs render them
+ *   (strings; `exp`/`iat` as Java dates; `cognito:groups` comma-joined). With `scopes` the claims are an access
+ *   token's (`token_use: 'access'`, `scope`, `client_id`, `username`), else an ID token's (`token_use: 'id'`, `aud`,
+ *   `cognito:username`, `email_verified` when `claims` has an `email`): the claim sets the local gateway's user pools
+ *   sign. `claims` adds or replaces claims.
+ * - `lambda`: `principalId` and the context values stringified beside it, plus `integrationLatency`.
+ * - `iam`: the SigV4 caller in `requestContext.identity` (`caller`, `user`, `userArn`, `accessKey`, `accountId`).
+ */
+export type EventAuth =
+  | {
+      cognito: {
+        /** @default a random UUID */
+        sub?: string;
+        /** @default 'test-user' */
+        username?: string;
+        groups?: readonly string[];
+        scopes?: readonly string[];
+        /** Extra or replacing claims, as the token holds them (numbers, booleans, lists); rendered as API Gateway renders them. */
+        claims?: Readonly<Record<string, unknown>>;
+      };
+    }
+  | { lambda: { principalId: string; context?: Readonly<Record<string, AuthorizerContextValue>> } }
+  | {
+      iam: Partial<Omit<CallerIdentityFields, 'userArn'>> & {
+        /** @default 'arn:aws:iam::123456789012:user/test-user' */
+        userArn?: string;
+      };
+    };
 
 const ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
@@ -124,6 +159,7 @@ export function createProxyEvent(init: ProxyEventInit): ProxyEvent & { requestCo
     extendedRequestId: `${randomBytes(9).toString('base64').replace(/[+/]/g, 'A')}=`,
     requestTimeEpoch: now,
     apiKey: init.apiKey === undefined ? undefined : { value: init.apiKey, id: `key${randomId(7)}` },
+    ...authParts(init.auth, now),
   });
   // A query given only through `query` still counts: the event has maps even when the path had no `?`.
   if (rawQuery === '' && Object.keys(query.multi).length > 0) {
@@ -131,6 +167,51 @@ export function createProxyEvent(init: ProxyEventInit): ProxyEvent & { requestCo
     event.multiValueQueryStringParameters = query.multi;
   }
   return event;
+}
+
+const USER_POOL = `https://cognito-idp.${REGION}.amazonaws.com/${REGION}_TestPool1`;
+const APP_CLIENT = '1example23456789abcdefghij';
+
+/** `requestContext.authorizer` / `.identity` for an authenticated caller. */
+function authParts(auth: EventAuth | undefined, now: number): { authorizer?: Record<string, unknown>; identity?: Partial<CallerIdentityFields> } {
+  if (auth === undefined) return {};
+  if ('lambda' in auth) return { authorizer: lambdaAuthorizer(auth.lambda.principalId, auth.lambda.context) };
+  if ('iam' in auth) {
+    const userArn = auth.iam.userArn ?? `arn:aws:iam::${ACCOUNT_ID}:user/test-user`;
+    const caller = auth.iam.caller ?? 'AIDAEXAMPLETESTUSER01';
+    return {
+      identity: {
+        accountId: /^arn:aws:(?:iam|sts)::(\d{12}):/u.exec(userArn)?.[1] ?? ACCOUNT_ID,
+        caller,
+        user: caller,
+        userArn,
+        accessKey: 'AKIAIOSFODNN7EXAMPLE',
+        ...auth.iam,
+      },
+    };
+  }
+  const { sub = randomUUID(), username = 'test-user', groups = [], scopes = [], claims = {} } = auth.cognito;
+  const issuedAt = Math.floor(now / 1000);
+  const token: Record<string, unknown> = { sub };
+  if (groups.length > 0) token['cognito:groups'] = groups;
+  Object.assign(
+    token,
+    scopes.length > 0
+      ? { iss: USER_POOL, client_id: APP_CLIENT, origin_jti: randomUUID(), event_id: randomUUID(), token_use: 'access', scope: scopes.join(' ') }
+      : {
+          ...(claims.email === undefined ? {} : { email_verified: true }),
+          iss: USER_POOL,
+          'cognito:username': username,
+          origin_jti: randomUUID(),
+          aud: APP_CLIENT,
+          event_id: randomUUID(),
+          token_use: 'id',
+        },
+    { auth_time: issuedAt, exp: issuedAt + 3600, iat: issuedAt, jti: randomUUID() },
+    scopes.length > 0 ? { username } : {},
+    claims,
+  );
+  return { authorizer: cognitoAuthorizer(token) };
 }
 
 function randomId(length: number): string {

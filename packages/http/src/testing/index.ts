@@ -4,7 +4,7 @@
  */
 
 // Events
-export { createProxyEvent, type ProxyEventInit } from './create-proxy-event';
+export { createProxyEvent, type ProxyEventInit, type EventAuth } from './create-proxy-event';
 export { matchResource, type ResourceMatch } from './match-resource';
 
 // Invocation
