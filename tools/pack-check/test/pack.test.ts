@@ -50,9 +50,13 @@ function ok(result: SpawnSyncReturns<string>, what: string): string {
 function missingTool(): string | undefined {
   const pnpm = run('pnpm', ['--version'], REPO, MINUTES);
   if (pnpm.status !== 0) return `pnpm is not on PATH (${pnpm.error?.message ?? pnpm.stderr.trim()})`;
-  const registry = run('npm', ['view', 'typescript@5.9.3', 'version', '--fetch-retries=1', '--fetch-timeout=20000'], tmpdir(), MINUTES);
+  // An empty cache: npm answers `view` from a stale cache entry when the registry fails, which proves nothing.
+  const cache = mkdtempSync(join(tmpdir(), 'portico-npm-cache-'));
+  const registry = run('npm', ['view', 'typescript@5.9.3', 'version', `--cache=${cache}`, '--fetch-retries=1', '--fetch-timeout=20000'], tmpdir(), MINUTES);
+  rmSync(cache, { recursive: true, force: true });
   if (registry.status !== 0 || registry.stdout.trim() !== '5.9.3') {
-    return `the npm registry is not reachable (npm view typescript@5.9.3: ${(registry.error?.message ?? registry.stderr).trim().split('\n').pop()})`;
+    const why = registry.error?.message ?? registry.stderr.split('\n').filter((line) => /^npm error (code|request)/.test(line)).join('; ');
+    return `the npm registry is not reachable (npm view typescript@5.9.3: ${why || `exit ${registry.status}`})`;
   }
   return undefined;
 }
