@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -44,5 +45,19 @@ describe('Lambda bundle', () => {
     const code = await bundleApp(APP);
 
     expect(code).not.toMatch(/\bnew (Request|Response|Headers)\(/);
+  });
+});
+
+describe('Lambda bundle from the published build (dist/, which turbo builds before these tests)', () => {
+  it('is as small as one from the source, without JSON Schema generation or OpenAPI', async () => {
+    if (!existsSync(resolve(__dirname, '..', 'dist', 'index.js'))) throw new Error('dist/ is not built: run `pnpm --filter @portico/http build`');
+
+    const fromSource = await bundleApp(APP);
+    const fromDist = await bundleApp(APP.replace("'./src/index'", "'./dist/index.js'"));
+
+    // Module for module, the build keeps what a bundler can drop: a few bytes of difference at most, not a chunk.
+    expect(fromDist.length).toBeLessThanOrEqual(fromSource.length * 1.005);
+    expect(fromDist).not.toMatch(/draft-04|JSONSchemaGenerator|openapi|x-amazon-apigateway/);
+    expect(fromDist).not.toMatch(/\bnew (Request|Response|Headers)\(/);
   });
 });
