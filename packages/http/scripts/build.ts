@@ -12,16 +12,20 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { replaceTscAliasPaths } from 'tsc-alias';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const project = join(root, 'tsconfig.build.json');
+// `--out-dir` builds elsewhere (the tests build a fresh copy rather than trust whatever dist/ holds).
+const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } });
+const outDir = resolve(values['out-dir'] ?? join(root, 'dist'));
 
 // A module renamed or removed in src/ must not linger in a package built from this folder.
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(outDir, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const compiled = spawnSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
+const compiled = spawnSync(process.execPath, [tsc, '-p', project, '--outDir', outDir], { cwd: root, stdio: 'inherit' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
-await replaceTscAliasPaths({ configFile: project, resolveFullPaths: true });
+await replaceTscAliasPaths({ configFile: project, outDir, resolveFullPaths: true });
