@@ -1,28 +1,4 @@
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
-
-/** Bundles a small handler the way the users API does, and returns the code. */
-async function bundleApp(contents: string): Promise<string> {
-  const result = await build({
-    stdin: { contents, resolveDir: resolve(__dirname, '..'), loader: 'ts', sourcefile: 'app.ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-const APP = `
-  import * as v from 'valibot';
-  import { createApp, defineRoute, json } from './src/index';
-  const app = createApp({ cors: { origins: ['https://app.example.com'] } });
-  app.handle(defineRoute({ method: 'POST', path: '/users', body: v.object({ name: v.string() }) }), (req) => json(req.body));
-  export const handler = app.lambda();
-`;
+import { APP, bundleApp } from './support/bundle-app';
 
 describe('Lambda bundle', () => {
   it('leaves JSON Schema generation, OpenAPI and the test helpers out of a handler bundle', async () => {
