@@ -1,6 +1,7 @@
 /**
  * `@portico/cli`: what the `portico` command does, as functions — build an API's Lambda (once or watching), serve
- * every API locally (`pnpm dev`), scaffold a new API.
+ * every API locally (`pnpm dev`), scaffold a new API — and what the apps' scripts share: measuring an API's Lambda
+ * durations for the plan's cost estimate.
  */
 export {
   buildApp,
@@ -16,3 +17,16 @@ export {
   type WatchBuild,
 } from './build';
 export { startDev, defaultDataDir, devPorts, type DevOptions, type DevServer, type ServedApi, type Seed, type SeedContext } from './dev';
+
+// Measuring an API's Lambda durations per route (its `cost/lambda-durations.json`)
+export {
+  measureLambdaDurations,
+  writeLambdaDurations,
+  describeDurations,
+  trafficRoutes,
+  responseBytes,
+  MEASURE_DEFAULTS,
+  type MeasureDurationsOptions,
+  type MeasureContext,
+  type MeasuredHandler,
+} from './measure-durations';
