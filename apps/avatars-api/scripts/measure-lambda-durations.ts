@@ -1,0 +1,118 @@
+/**
+ * Measures how long the avatars-api function runs per route — the Lambda duration the plan's cost estimate bills — and
+ * writes `cost/lambda-durations.json`. Not a test, not timed in CI: run it by hand after a change to the handler, the
+ * store or the image checks, and commit the file.
+ *
+ *   pnpm build && pnpm --filter @portico/avatars-api measure:durations [--invocations 201] [--warmup 30] [--avatars 50]
+ *                                                                      [--png file.png] [--jpeg file.jpg]
+ *
+ * The method is `measureLambdaDurations` (`@portico/cli`): the built bundle (`dist/handler.mjs`, what Lambda runs)
+ * invoked in this process after a warm-up, routes taking turns, each invocation billed as its wall time rounded up to
+ * 1 ms. What is the avatars API's own is here: its table, `--avatars` avatars uploaded through the API to read (PNG and
+ * JPEG in turn: the test fixtures unless `--png`/`--jpeg` name others), one more per DELETE so every DELETE removes an
+ * avatar that exists, and one request per route of the stages' traffic mixes (`traffic` in `portico.config.ts`):
+ *
+ * - `GET /avatars/{userId}` with `Accept: image/*`, as the client and an `<img>` ask: the bytes, base64 in the result;
+ * - `GET /avatars/{userId}/info`;
+ * - `PUT /avatars/{userId}`, a new avatar and a replaced one in turn (a replace is a refused conditional write, then
+ *   a plain one), PNG and JPEG in turn;
+ * - `DELETE /avatars/{userId}` of an avatar that exists;
+ * - `ANY /{proxy+}`: a path the API does not have, answered with a 404 problem.
+ *
+ * What this measures is the handler on this machine's CPU, warm. A 512 MB Lambda gets about a third of a vCPU and
+ * talks to DynamoDB over the network, so real durations are longer; the file says so, and the estimate says which
+ * file it read.
+ */
+import { describeDurations, measureLambdaDurations, MEASURE_DEFAULTS, trafficRoutes, writeLambdaDurations } from '@portico/cli';
+import type { ProxyEventInit } from '@portico/http/testing';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import avatarsApi from '../portico.config';
+import { routeList, type AvatarType } from '../src/routes';
+import { AVATARS_TABLE_ENV } from '../src/store';
+
+const APP_DIR = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    invocations: { type: 'string', default: String(MEASURE_DEFAULTS.invocations) },
+    warmup: { type: 'string', default: String(MEASURE_DEFAULTS.warmup) },
+    avatars: { type: 'string', default: '50' },
+    png: { type: 'string', default: join(APP_DIR, 'test', 'fixtures', 'avatar.png') },
+    jpeg: { type: 'string', default: join(APP_DIR, 'test', 'fixtures', 'avatar.jpg') },
+  },
+});
+const INVOCATIONS = Number(args.invocations);
+const WARMUP = Number(args.warmup);
+const AVATARS = Number(args.avatars);
+
+const TABLE = 'avatars-measure';
+const { partitionKey } = avatarsApi.tables.avatars;
+const dev = avatarsApi.stages.dev;
+const IMAGES: ReadonlyArray<{ type: AvatarType; bytes: Buffer; file: string }> = [
+  { type: 'image/png', bytes: readFileSync(args.png), file: args.png },
+  { type: 'image/jpeg', bytes: readFileSync(args.jpeg), file: args.jpeg },
+];
+const routes = trafficRoutes(avatarsApi);
+
+const readable: string[] = [];
+const deletable: string[] = [];
+
+const upload = (userId: string, n: number): ProxyEventInit => {
+  const image = IMAGES[n % IMAGES.length]!;
+  return { method: 'PUT', path: `/avatars/${userId}`, headers: { 'Content-Type': image.type }, body: image.bytes };
+};
+
+function request(route: string, i: number): ProxyEventInit | undefined {
+  const someone = readable[i % readable.length]!;
+  switch (route) {
+    case 'GET /avatars/{userId}':
+      return { method: 'GET', path: `/avatars/${someone}`, headers: { Accept: 'image/*' } };
+    case 'GET /avatars/{userId}/info':
+      return { method: 'GET', path: `/avatars/${someone}/info` };
+    case 'PUT /avatars/{userId}':
+      // New and replaced in turn, and PNG and JPEG in turn across both.
+      return upload(i % 2 === 0 ? `new-${i}` : someone, Math.floor(i / 2));
+    case 'DELETE /avatars/{userId}':
+      return { method: 'DELETE', path: `/avatars/${deletable.pop()}` };
+    case 'ANY /{proxy+}':
+      return { method: 'GET', path: `/avatar/${someone}` };
+    default:
+      return undefined;
+  }
+}
+
+const durations = await measureLambdaDurations({
+  bundle: join(APP_DIR, 'dist', 'handler.mjs'),
+  routes,
+  routeTable: routeList,
+  headers: { Origin: dev.corsOrigins[0]! },
+  tables: [
+    {
+      TableName: TABLE,
+      AttributeDefinitions: [{ AttributeName: partitionKey.name, AttributeType: partitionKey.type }],
+      KeySchema: [{ AttributeName: partitionKey.name, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+  ],
+  env: { AWS_REGION: dev.region, [AVATARS_TABLE_ENV]: TABLE, CORS_ORIGINS: dev.corsOrigins.join(',') },
+  invocations: INVOCATIONS,
+  warmup: WARMUP,
+  writtenBy: 'apps/avatars-api/scripts/measure-lambda-durations.ts',
+  async setup({ invoke }) {
+    const deletes = routes.includes('DELETE /avatars/{userId}') ? WARMUP + INVOCATIONS : 0;
+    for (let i = 0; i < AVATARS + deletes; i++) {
+      const userId = `user-${String(i).padStart(5, '0')}`;
+      const result = await invoke(upload(userId, i));
+      if (result.statusCode !== 201) throw new Error(`seeding answered ${result.statusCode}: ${result.body}`);
+      (i < AVATARS ? readable : deletable).push(userId);
+    }
+    const images = IMAGES.map(({ type, bytes, file }) => `${relative(APP_DIR, file)} (${type}, ${bytes.length} B)`).join(' and ');
+    return `${AVATARS} avatars to read, ${images} in turn; PUT a new avatar and a replaced one in turn`;
+  },
+  request,
+});
+
+writeLambdaDurations(join(APP_DIR, 'cost', 'lambda-durations.json'), durations);
+console.log('wrote apps/avatars-api/cost/lambda-durations.json');
+for (const line of describeDurations(durations)) console.log(line);
