@@ -23,14 +23,13 @@
  * talks to DynamoDB over the network, so real durations are longer; the file says so, and the estimate says which
  * file it read.
  */
-import { describeDurations, measureLambdaDurations, MEASURE_DEFAULTS, trafficRoutes, writeLambdaDurations } from '@portico/cli';
+import { describeDurations, measureLambdaDurations, measureOptionsOf, MEASURE_DEFAULTS, writeLambdaDurations } from '@portico/cli';
 import type { ProxyEventInit } from '@portico/http/testing';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import avatarsApi from '../portico.config';
-import { routeList, type AvatarType } from '../src/routes';
-import { AVATARS_TABLE_ENV } from '../src/store';
+import type { AvatarType } from '../src/routes';
 
 const APP_DIR = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -46,14 +45,12 @@ const INVOCATIONS = Number(args.invocations);
 const WARMUP = Number(args.warmup);
 const AVATARS = Number(args.avatars);
 
-const TABLE = 'avatars-measure';
-const { partitionKey } = avatarsApi.tables.avatars;
-const dev = avatarsApi.stages.dev;
+// The bundle, the traffic's routes, the table and the dev stage's environment, from portico.config.ts.
+const api = measureOptionsOf(avatarsApi, APP_DIR);
 const IMAGES: ReadonlyArray<{ type: AvatarType; bytes: Buffer; file: string }> = [
   { type: 'image/png', bytes: readFileSync(args.png), file: args.png },
   { type: 'image/jpeg', bytes: readFileSync(args.jpeg), file: args.jpeg },
 ];
-const routes = trafficRoutes(avatarsApi);
 
 const readable: string[] = [];
 const deletable: string[] = [];
@@ -83,30 +80,16 @@ function request(route: string, i: number): ProxyEventInit | undefined {
 }
 
 const durations = await measureLambdaDurations({
-  bundle: join(APP_DIR, 'dist', 'handler.mjs'),
-  routes,
-  routeTable: routeList,
-  headers: { Origin: dev.corsOrigins[0]! },
-  tables: [
-    {
-      TableName: TABLE,
-      AttributeDefinitions: [{ AttributeName: partitionKey.name, AttributeType: partitionKey.type }],
-      KeySchema: [{ AttributeName: partitionKey.name, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    },
-  ],
-  env: { AWS_REGION: dev.region, [AVATARS_TABLE_ENV]: TABLE, CORS_ORIGINS: dev.corsOrigins.join(',') },
+  ...api,
   invocations: INVOCATIONS,
   warmup: WARMUP,
   writtenBy: 'apps/avatars-api/scripts/measure-lambda-durations.ts',
-  async setup({ invoke }) {
-    const deletes = routes.includes('DELETE /avatars/{userId}') ? WARMUP + INVOCATIONS : 0;
-    for (let i = 0; i < AVATARS + deletes; i++) {
-      const userId = `user-${String(i).padStart(5, '0')}`;
-      const result = await invoke(upload(userId, i));
-      if (result.statusCode !== 201) throw new Error(`seeding answered ${result.statusCode}: ${result.body}`);
-      (i < AVATARS ? readable : deletable).push(userId);
-    }
+  async setup({ seed, rounds }) {
+    const deletes = api.routes.includes('DELETE /avatars/{userId}') ? rounds : 0;
+    const userIds = Array.from({ length: AVATARS + deletes }, (_, i) => `user-${String(i).padStart(5, '0')}`);
+    await seed(userIds.length, (i) => upload(userIds[i]!, i));
+    readable.push(...userIds.slice(0, AVATARS));
+    deletable.push(...userIds.slice(AVATARS));
     const images = IMAGES.map(({ type, bytes, file }) => `${relative(APP_DIR, file)} (${type}, ${bytes.length} B)`).join(' and ');
     return `${AVATARS} avatars to read, ${images} in turn; PUT a new avatar and a replaced one in turn`;
   },

@@ -15,13 +15,11 @@
  * talks to DynamoDB over the network, so real durations are longer; the file says so, and the estimate says which
  * file it read.
  */
-import { describeDurations, measureLambdaDurations, MEASURE_DEFAULTS, trafficRoutes, writeLambdaDurations } from '@portico/cli';
+import { describeDurations, measureLambdaDurations, measureOptionsOf, MEASURE_DEFAULTS, writeLambdaDurations } from '@portico/cli';
 import type { ProxyEventInit } from '@portico/http/testing';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import usersApi from '../portico.config';
-import { routeList } from '../src/routes';
-import { USERS_TABLE_ENV, usersTableDefinition } from '../src/table';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,8 +33,8 @@ const WARMUP = Number(args.warmup);
 const USERS = Number(args.users);
 
 const APP_DIR = resolve(import.meta.dirname, '..');
-const TABLE = 'users-measure';
-const routes = trafficRoutes(usersApi);
+// The bundle, the traffic's routes, the table and the dev stage's environment, from portico.config.ts.
+const api = measureOptionsOf(usersApi, APP_DIR);
 
 const readable: string[] = [];
 const deletable: string[] = [];
@@ -62,22 +60,16 @@ function request(route: string, i: number): ProxyEventInit | undefined {
 }
 
 const durations = await measureLambdaDurations({
-  bundle: join(APP_DIR, 'dist', 'handler.mjs'),
-  routes,
-  routeTable: routeList,
-  headers: { Origin: usersApi.stages.dev.corsOrigins[0]! },
-  tables: [usersTableDefinition(TABLE)],
-  env: { AWS_REGION: usersApi.stages.dev.region, [USERS_TABLE_ENV]: TABLE, CORS_ORIGINS: usersApi.stages.dev.corsOrigins.join(',') },
+  ...api,
   invocations: INVOCATIONS,
   warmup: WARMUP,
   writtenBy: 'apps/users-api/scripts/measure-lambda-durations.ts',
-  async setup({ invoke }) {
-    const deletes = routes.includes('DELETE /users/{id}') ? WARMUP + INVOCATIONS : 0;
-    for (let i = 0; i < USERS + deletes; i++) {
-      const result = await invoke({ method: 'POST', path: '/users', json: { name: `User ${String(i).padStart(5, '0')}`, email: `user${i}@example.com` } });
-      if (result.statusCode !== 201) throw new Error(`seeding answered ${result.statusCode}: ${result.body}`);
-      (i < USERS ? readable : deletable).push((JSON.parse(result.body) as { id: string }).id);
-    }
+  async setup({ seed, rounds }) {
+    const deletes = api.routes.includes('DELETE /users/{id}') ? rounds : 0;
+    const created = await seed(USERS + deletes, (i) => ({ method: 'POST', path: '/users', json: { name: `User ${String(i).padStart(5, '0')}`, email: `user${i}@example.com` } }));
+    const ids = created.map((answer) => (JSON.parse(answer.body) as { id: string }).id);
+    readable.push(...ids.slice(0, USERS));
+    deletable.push(...ids.slice(USERS));
     return `${USERS} users in the table`;
   },
   request,

@@ -24,9 +24,11 @@ export {
   writeLambdaDurations,
   describeDurations,
   trafficRoutes,
+  measureOptionsOf,
   responseBytes,
   MEASURE_DEFAULTS,
   type MeasureDurationsOptions,
   type MeasureContext,
   type MeasuredHandler,
+  type ApiMeasureOptions,
 } from './measure-durations';

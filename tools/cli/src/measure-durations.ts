@@ -14,13 +14,13 @@ import { createDynamoDb, type CreateTableInput } from '@portico/dynamodb';
 import { startDynalite, type LocalDynamoDb } from '@portico/dynamodb/testing';
 import type { AnyRouteSpec, ProxyResult } from '@portico/http';
 import { createProxyEvent, type ProxyEventInit } from '@portico/http/testing';
-import type { ApiConfig } from '@portico/infra/api';
+import { devStageOf, stageOf, stackName, type ApiConfig } from '@portico/infra/api';
 import { findRepoRoot } from '@portico/infra/discover';
 import { parseDurations, type LambdaDurations } from '@portico/infra/durations';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** The handler a bundle exports, as the measurement calls it. */
@@ -30,6 +30,13 @@ export type MeasuredHandler = (event: unknown, context: unknown) => Promise<Prox
 export interface MeasureContext {
   /** Calls the handler once with an event built from `init` (untimed): seeding through the API, as a client would. */
   invoke(init: ProxyEventInit): Promise<ProxyResult>;
+  /**
+   * Calls the handler `count` times (untimed) with `init(i)`, failing on an answer other than `status`: items to read,
+   * and one per round for a route that deletes one. Resolves to the answers, in order.
+   */
+  seed(count: number, init: (i: number) => ProxyEventInit, status?: number): Promise<ProxyResult[]>;
+  /** Rounds each route is invoked: warm-up and measured; a DELETE route needs this many items of its own. */
+  readonly rounds: number;
   /** dynalite's URL, when `tables` started one. */
   readonly endpoint: string | undefined;
 }
@@ -88,6 +95,53 @@ const CONTEXT = Object.freeze({ awsRequestId: 'measure', functionName: 'measure'
  */
 export function trafficRoutes(api: Pick<ApiConfig, 'stages'>): string[] {
   return [...new Set(Object.values(api.stages).flatMap((stage) => Object.keys(stage.traffic?.routes ?? {})))].sort();
+}
+
+/** What {@link measureOptionsOf} reads from an API's declaration. */
+export type ApiMeasureOptions = Pick<MeasureDurationsOptions, 'bundle' | 'routes' | 'routeTable' | 'headers' | 'tables' | 'env'> & {
+  /** The table created for each of the API's, by its key: `<api>-measure-<key>`. */
+  readonly tableNames: Readonly<Record<string, string>>;
+};
+
+/**
+ * The part of a measurement an API's `portico.config.ts` already says: its bundle (from `buildMeta`), the routes its
+ * stages send traffic to, its route table, its tables (created empty, on-demand) and the function environment infra
+ * gives it in `stage` (table names, `CORS_ORIGINS`, `STAGE`, the stage's own variables and region), with requests
+ * sent from the stage's first CORS origin as a browser would.
+ *
+ * @example
+ * await measureLambdaDurations({ ...measureOptionsOf(ordersApi, APP_DIR), setup, request, writtenBy: 'apps/orders-api/scripts/measure-lambda-durations.ts' });
+ */
+export function measureOptionsOf(api: ApiConfig, appDir: string, stage = devStageOf(api)): ApiMeasureOptions {
+  const settings = stageOf(api, stage);
+  const metaFile = join(appDir, api.buildMeta);
+  if (!existsSync(metaFile)) throw new Error(`No build of ${api.name} at ${metaFile}: run \`pnpm build\` first`);
+  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { bundle?: { file?: string } };
+  if (!meta.bundle?.file) throw new Error(`${metaFile} names no bundle file: rebuild with \`pnpm build\``);
+  const tables = Object.entries(api.tables ?? {}).map(([key, table]) => ({ key, table, name: `${stackName(api, 'measure')}-${key}` }));
+  return {
+    bundle: join(dirname(metaFile), meta.bundle.file),
+    routes: trafficRoutes(api),
+    routeTable: api.routes,
+    headers: settings.corsOrigins[0] ? { Origin: settings.corsOrigins[0] } : {},
+    tables: tables.map(({ table, name }) => ({
+      TableName: name,
+      AttributeDefinitions: [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])].map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+      KeySchema: [
+        { AttributeName: table.partitionKey.name, KeyType: 'HASH' as const },
+        ...(table.sortKey ? [{ AttributeName: table.sortKey.name, KeyType: 'RANGE' as const }] : []),
+      ],
+      BillingMode: 'PAY_PER_REQUEST' as const,
+    })),
+    env: {
+      AWS_REGION: settings.region,
+      ...Object.fromEntries(tables.map(({ table, name }) => [table.env, name])),
+      CORS_ORIGINS: settings.corsOrigins.join(','),
+      STAGE: stage,
+      ...settings.environment,
+    },
+    tableNames: Object.fromEntries(tables.map(({ key, name }) => [key, name])),
+  };
 }
 
 /** Bytes a viewer receives: status line, headers and body as HTTP/1.1 carries them, a base64 body as its bytes. */
@@ -157,7 +211,17 @@ export async function measureLambdaDurations(options: MeasureDurationsOptions): 
     const handler = await (options.loadHandler ?? importHandler)(bundle);
     const eventOf = (init: ProxyEventInit) =>
       createProxyEvent({ ...init, routes: init.routes ?? options.routeTable, headers: { ...options.headers, ...init.headers } });
-    const conditions = await options.setup?.({ invoke: (init) => handler(eventOf(init), CONTEXT), endpoint: dynamo?.endpoint });
+    const invoke = (init: ProxyEventInit) => handler(eventOf(init), CONTEXT);
+    const seed = async (count: number, init: (i: number) => ProxyEventInit, status = 201) => {
+      const answers: ProxyResult[] = [];
+      for (let i = 0; i < count; i++) {
+        const answer = await invoke(init(i));
+        if (answer.statusCode !== status) throw new Error(`seeding answered ${answer.statusCode}, not ${status}: ${answer.body}`);
+        answers.push(answer);
+      }
+      return answers;
+    };
+    const conditions = await options.setup?.({ invoke, seed, rounds: warmup + invocations, endpoint: dynamo?.endpoint });
 
     const samples = new Map(routes.map((route) => [route, { ms: [] as number[], bytes: [] as number[], statuses: new Set<number>() }]));
     for (let round = 0; round < warmup + invocations; round++) {

@@ -13,7 +13,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { routes as twoRoutes } from './fixtures/two-routes/routes';
-import { describeDurations, measureLambdaDurations, responseBytes, trafficRoutes, writeLambdaDurations, type MeasuredHandler } from '../src/index';
+import type { ApiConfig } from '@portico/infra/api';
+import { mkdirSync } from 'node:fs';
+import { describeDurations, measureLambdaDurations, measureOptionsOf, responseBytes, trafficRoutes, writeLambdaDurations, type MeasuredHandler } from '../src/index';
 
 const FIXTURES = resolve(__dirname, 'fixtures');
 const BUNDLE = join(FIXTURES, 'two-routes', 'handler.ts');
@@ -40,6 +42,9 @@ describe('measureLambdaDurations', () => {
   const timed: string[] = [];
   const origins: Array<string | undefined> = [];
   let setupAnswer: ProxyResult | undefined;
+  let seeded: ProxyResult[] = [];
+  let seedRefused: unknown;
+  let rounds = 0;
   let endpoint: string | undefined;
   let durations: LambdaDurations;
   const envBefore = { ...process.env };
@@ -85,6 +90,9 @@ describe('measureLambdaDurations', () => {
         await db.send('PutItem', { TableName: 'items-measure', Item: { id: { S: 'a' }, image: { B: IMAGE.toString('base64') } } });
         db.close();
         setupAnswer = await context.invoke({ path: '/hello' });
+        seeded = await context.seed(2, () => ({ path: '/items/a' }), 200);
+        rounds = context.rounds;
+        seedRefused = await context.seed(1, () => ({ path: '/items/missing' }), 200).catch((error: Error) => error);
         return '1 item in the table';
       },
       request: (route, round) => {
@@ -109,6 +117,12 @@ describe('measureLambdaDurations', () => {
   it('loads the bundle after its environment and tables are in place, and seeds through setup untimed', () => {
     expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(setupAnswer).toMatchObject({ statusCode: 200, body: '{"message":"measured"}' });
+    expect(seeded.map((answer) => [answer.statusCode, answer.body])).toEqual([
+      [200, IMAGE.toString('base64')],
+      [200, IMAGE.toString('base64')],
+    ]);
+    expect(String(seedRefused)).toContain('seeding answered 404, not 200: {"status":404,"code":"NOT_FOUND"}');
+    expect(rounds).toBe(WARMUP + INVOCATIONS);
     // The items came out of DynamoDB: answered 200 with the stored bytes, 404 for the missing one.
     expect(durations.routes['GET /items/{id}']!.statuses).toEqual([200, 404]);
     expect(durations.routes['GET /hello']!.statuses).toEqual([200]);
@@ -122,7 +136,7 @@ describe('measureLambdaDurations', () => {
   });
 
   it('sends every request with the default headers beside its own', () => {
-    expect(origins).toHaveLength(1 + 2 * (WARMUP + INVOCATIONS));
+    expect(origins).toHaveLength(4 + 2 * (WARMUP + INVOCATIONS));
     expect(new Set(origins)).toEqual(new Set([ORIGIN]));
   });
 
@@ -244,6 +258,76 @@ describe('writeLambdaDurations', () => {
 
     expect(() => writeLambdaDurations(file, { ...durations, routes: { 'GET /a': { ...durations.routes['GET /a']!, medianBilledMs: 0 } } })).toThrow(/medianBilledMs/);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('measureOptionsOf', () => {
+  const stage = (corsOrigins: string[], routes: string[]) => ({
+    region: 'eu-central-1',
+    corsOrigins,
+    environment: { FEATURE: 'on' },
+    traffic: { routes: Object.fromEntries(routes.map((route) => [route, {}])) },
+  });
+  const api = {
+    name: 'orders-api',
+    routes: Object.values(twoRoutes),
+    buildMeta: 'out/build-meta.json',
+    tables: {
+      orders: { partitionKey: { name: 'id', type: 'S' }, env: 'ORDERS_TABLE', actions: ['dynamodb:GetItem'] },
+      lines: { partitionKey: { name: 'order', type: 'S' }, sortKey: { name: 'line', type: 'N' }, env: 'LINES_TABLE', actions: ['dynamodb:Query'] },
+    },
+    stages: { prod: stage(['https://a.example', 'https://b.example'], ['GET /hello']), dev: stage([], ['GET /items/{id}']) },
+  } as unknown as ApiConfig;
+
+  it("takes the bundle from the build, the routes from every stage's traffic, the tables and the stage's environment from the declaration", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-measure-app-'));
+    scratch.push(dir);
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'build-meta.json'), JSON.stringify({ handler: 'handler.handler', bundle: { file: 'handler.mjs' } }));
+
+    const options = measureOptionsOf(api, dir, 'prod');
+
+    expect(options).toEqual({
+      bundle: join(dir, 'out', 'handler.mjs'),
+      routes: ['GET /hello', 'GET /items/{id}'],
+      routeTable: api.routes,
+      headers: { Origin: 'https://a.example' },
+      tables: [
+        {
+          TableName: 'orders-api-measure-orders',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        },
+        {
+          TableName: 'orders-api-measure-lines',
+          AttributeDefinitions: [
+            { AttributeName: 'order', AttributeType: 'S' },
+            { AttributeName: 'line', AttributeType: 'N' },
+          ],
+          KeySchema: [
+            { AttributeName: 'order', KeyType: 'HASH' },
+            { AttributeName: 'line', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        },
+      ],
+      env: {
+        AWS_REGION: 'eu-central-1',
+        ORDERS_TABLE: 'orders-api-measure-orders',
+        LINES_TABLE: 'orders-api-measure-lines',
+        CORS_ORIGINS: 'https://a.example,https://b.example',
+        STAGE: 'prod',
+        FEATURE: 'on',
+      },
+      tableNames: { orders: 'orders-api-measure-orders', lines: 'orders-api-measure-lines' },
+    });
+    // The dev stage by default; no CORS origin, no Origin header.
+    expect(measureOptionsOf(api, dir)).toMatchObject({ headers: {}, env: { STAGE: 'dev' } });
+  });
+
+  it('asks for a build when there is none', () => {
+    expect(() => measureOptionsOf(api, join(tmpdir(), 'portico-no-such-app'))).toThrow(/No build of orders-api at .*build-meta\.json: run `pnpm build` first/);
   });
 });
 
