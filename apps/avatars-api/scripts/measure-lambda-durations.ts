@@ -6,11 +6,12 @@
  *   pnpm build && pnpm --filter @portico/avatars-api measure:durations [--invocations 201] [--warmup 30] [--avatars 50]
  *                                                                      [--png file.png] [--jpeg file.jpg]
  *
- * The method is `measureLambdaDurations` (`@portico/cli`): the built bundle (`dist/handler.mjs`, what Lambda runs)
- * invoked in this process after a warm-up, routes taking turns, each invocation billed as its wall time rounded up to
- * 1 ms. What is the avatars API's own is here: its table, `--avatars` avatars uploaded through the API to read (PNG and
- * JPEG in turn: the test fixtures unless `--png`/`--jpeg` name others), one more per DELETE so every DELETE removes an
- * avatar that exists, and one request per route of the stages' traffic mixes (`traffic` in `portico.config.ts`):
+ * The method is `measureLambdaDurations` (`@portico/cli/measure`): the built bundle (`dist/handler.mjs`, what Lambda
+ * runs) invoked in this process after a warm-up, routes taking turns, each invocation billed as its wall time rounded
+ * up to 1 ms. Its table, routes and environment come from `portico.config.ts` (`measureOptionsOf`); what is the avatars
+ * API's own is here: `--avatars` avatars uploaded through the API to read (PNG and JPEG in turn: the test fixtures
+ * unless `--png`/`--jpeg` name others), one more per DELETE so every DELETE removes an avatar that exists, and one
+ * request per route of the stages' traffic mixes (`traffic`):
  *
  * - `GET /avatars/{userId}` with `Accept: image/*`, as the client and an `<img>` ask: the bytes, base64 in the result;
  * - `GET /avatars/{userId}/info`;
@@ -23,7 +24,7 @@
  * talks to DynamoDB over the network, so real durations are longer; the file says so, and the estimate says which
  * file it read.
  */
-import { describeDurations, measureLambdaDurations, measureOptionsOf, MEASURE_DEFAULTS, writeLambdaDurations } from '@portico/cli';
+import { describeDurations, measureLambdaDurations, measureOptionsOf, MEASURE_DEFAULTS, writeLambdaDurations } from '@portico/cli/measure';
 import type { ProxyEventInit } from '@portico/http/testing';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';

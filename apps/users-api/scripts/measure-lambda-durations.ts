@@ -5,17 +5,17 @@
  *
  *   pnpm build && pnpm --filter @portico/users-api measure:durations [--invocations 201] [--warmup 30] [--users 500]
  *
- * The method is `measureLambdaDurations` (`@portico/cli`): the built bundle (`dist/handler.mjs`, what Lambda runs)
- * invoked in this process after a warm-up, routes taking turns, each invocation billed as its wall time rounded up to
- * 1 ms. What is the users API's own is here: its table, `--users` users to read, list and search (and one more per
- * DELETE, so every DELETE removes a user that exists), and one request per route of the stages' traffic mixes
- * (`traffic` in `portico.config.ts`).
+ * The method is `measureLambdaDurations` (`@portico/cli/measure`): the built bundle (`dist/handler.mjs`, what Lambda
+ * runs) invoked in this process after a warm-up, routes taking turns, each invocation billed as its wall time rounded
+ * up to 1 ms. Its table, routes and environment come from `portico.config.ts` (`measureOptionsOf`); what is the users
+ * API's own is here: `--users` users to read, list and search (and one more per DELETE, so every DELETE removes a user
+ * that exists), and one request per route of the stages' traffic mixes (`traffic`).
  *
  * What this measures is the handler on this machine's CPU, warm. A 512 MB Lambda gets about a third of a vCPU and
  * talks to DynamoDB over the network, so real durations are longer; the file says so, and the estimate says which
  * file it read.
  */
-import { describeDurations, measureLambdaDurations, measureOptionsOf, MEASURE_DEFAULTS, writeLambdaDurations } from '@portico/cli';
+import { describeDurations, measureLambdaDurations, measureOptionsOf, MEASURE_DEFAULTS, writeLambdaDurations } from '@portico/cli/measure';
 import type { ProxyEventInit } from '@portico/http/testing';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
