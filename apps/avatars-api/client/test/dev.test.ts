@@ -1,13 +1,12 @@
 /**
  * The client against `pnpm dev`: avatars-api served by `startDev` (its watch build, its dev stack, dynalite, the local
- * gateway with the stack's binary media types) on a free port with private data and work folders, and every route
- * called through `createAvatarsApiClient`: bytes up, the same bytes down. Needs the apps built (`pnpm build`): the
- * client's types come from avatars-api's build.
+ * gateway with the stack's binary media types) on a free port with private data and work folders, in a process of its
+ * own (`startDevProcess`), and every route called through `createAvatarsApiClient`: bytes up, the same bytes down.
+ * Needs the apps built (`pnpm build`): the client's types come from avatars-api's build.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startDevProcess, type DevProcess } from '@portico/cli/testing';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAvatarsApiClient, type AvatarsApiClient, type AvatarType } from '../src/index';
 
@@ -19,43 +18,17 @@ const JPEG = readFileSync(join(FIXTURES, 'avatar.jpg'));
 /** The user `pnpm dev` seeds an avatar for (apps/avatars-api/src/seed.ts: the users API's seeded Alice). */
 const SEEDED_USER = '0b6f3c5e-8a1d-4c2b-9e7f-1a2b3c4d5e6f';
 
-const temp = mkdtempSync(join(tmpdir(), 'portico-avatars-client-dev-'));
-let server: ChildProcess;
-let output = '';
+let dev: DevProcess | undefined;
 let baseUrl: string;
 let avatars: AvatarsApiClient;
 
-/** Starts test/support/serve-dev.ts and resolves with what it prints once the gateway listens. */
-function serveDev(): Promise<{ url: string; apiKeys: string[] }> {
-  server = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'serve-dev.ts'), join(temp, 'dynamodb'), join(temp, 'dev')], {
-    cwd: join(__dirname, '..'),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    let line = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      line += chunk.toString();
-      if (line.includes('\n')) resolve(JSON.parse(line.slice(0, line.indexOf('\n'))));
-    });
-    server.once('exit', (code) => reject(new Error(`pnpm dev exited with ${code} before serving:\n${output}`)));
-  });
-}
-
 beforeAll(async () => {
-  const served = await serveDev();
-  baseUrl = served.url;
-  avatars = createAvatarsApiClient({ baseUrl, apiKey: served.apiKeys[0]! });
+  dev = await startDevProcess(['avatars-api']);
+  baseUrl = dev.apis[0]!.url;
+  avatars = createAvatarsApiClient({ baseUrl, apiKey: dev.apis[0]!.apiKeys[0]! });
 });
 
-afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(temp, { recursive: true, force: true });
-});
+afterAll(() => dev?.stop());
 
 describe('the avatars API through its client, served by pnpm dev', () => {
   it('uploads a PNG with the key, downloads the same bytes, and reads its info', async () => {
