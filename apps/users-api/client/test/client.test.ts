@@ -1,8 +1,8 @@
 /**
  * What the client puts on the wire, through a recording `fetch`: the URL under the stage, the key on exactly the
- * routes whose OpenAPI `security` asks for it, JSON bodies; and how the key routes are read from a document.
+ * routes whose OpenAPI `security` asks for it, JSON bodies. How the key routes are read from a document is tested
+ * with `generateClientTypes` (tools/cli/test/client-types.test.ts).
  */
-import { apiKeyUse } from '../scripts/api-key-use';
 import { createUsersApiClient } from '../src/index';
 
 interface Sent {
@@ -73,45 +73,5 @@ describe('createUsersApiClient', () => {
     expect(JSON.parse(sent[0]!.body)).toEqual({ name: 'Ada', email: 'ada@example.com' });
     expect(data).toBeUndefined();
     expect(error).toEqual(problem);
-  });
-});
-
-describe('apiKeyUse', () => {
-  const scheme = { type: 'apiKey', in: 'header', name: 'X-Api-Key' } as const;
-  const op = (security?: Array<Record<string, string[]>>) => ({ responses: {}, ...(security ? { security } : {}) });
-
-  it('lists the operations whose own security names the header key scheme', () => {
-    const doc = {
-      openapi: '3.0.3',
-      info: { title: 't', version: '1' },
-      paths: { '/a': { get: op(), post: op([{ key: [] }]) }, '/a/{id}': { delete: op([{ other: [] }, { key: [] }]) } },
-      components: { securitySchemes: { key: scheme } },
-    };
-
-    expect(apiKeyUse(doc)).toEqual({ header: 'x-api-key', operations: ['POST /a', 'DELETE /a/{id}'] });
-  });
-
-  it('applies the document-wide security where an operation has none, and an empty list opts out', () => {
-    const doc = {
-      openapi: '3.0.3',
-      info: { title: 't', version: '1' },
-      security: [{ key: [] }],
-      paths: { '/a': { get: op(), post: op([]) } },
-      components: { securitySchemes: { key: scheme } },
-    };
-
-    expect(apiKeyUse(doc)?.operations).toEqual(['GET /a']);
-  });
-
-  it('ignores keys sent elsewhere than a header, and documents without one', () => {
-    const inQuery = {
-      openapi: '3.0.3',
-      info: { title: 't', version: '1' },
-      paths: { '/a': { get: op([{ key: [] }]) } },
-      components: { securitySchemes: { key: { type: 'apiKey', in: 'query', name: 'key' } as const } },
-    };
-
-    expect(apiKeyUse(inQuery)).toBeUndefined();
-    expect(apiKeyUse({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {} })).toBeUndefined();
   });
 });

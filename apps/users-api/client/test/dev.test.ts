@@ -1,54 +1,26 @@
 /**
  * The client against `pnpm dev`: users-api served by `startDev` (its watch build, its dev stack, dynalite, the local
- * gateway) on a free port with private data and work folders, and every route called through
- * `createUsersApiClient`. Needs the apps built (`pnpm build`): the client's types come from users-api's build.
+ * gateway) on a free port with private data and work folders, in a process of its own (`startDevProcess`), and every
+ * route called through `createUsersApiClient`. Needs the apps built (`pnpm build`): the client's types come from
+ * users-api's build.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startDevProcess, type DevProcess } from '@portico/cli/testing';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createUsersApiClient, type UsersApiClient } from '../src/index';
 
 jest.setTimeout(120_000);
 
-const temp = mkdtempSync(join(tmpdir(), 'portico-client-dev-'));
-let server: ChildProcess;
-let output = '';
+let dev: DevProcess | undefined;
 let baseUrl: string;
 let users: UsersApiClient;
 
-/** Starts test/support/serve-dev.ts and resolves with what it prints once the gateway listens. */
-function serveDev(): Promise<{ url: string; apiKeys: string[] }> {
-  server = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'serve-dev.ts'), join(temp, 'dynamodb'), join(temp, 'dev')], {
-    cwd: join(__dirname, '..'),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    let line = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      line += chunk.toString();
-      if (line.includes('\n')) resolve(JSON.parse(line.slice(0, line.indexOf('\n'))));
-    });
-    server.once('exit', (code) => reject(new Error(`pnpm dev exited with ${code} before serving:\n${output}`)));
-  });
-}
-
 beforeAll(async () => {
-  const served = await serveDev();
-  baseUrl = served.url;
-  users = createUsersApiClient({ baseUrl, apiKey: served.apiKeys[0]! });
+  dev = await startDevProcess(['users-api']);
+  baseUrl = dev.apis[0]!.url;
+  users = createUsersApiClient({ baseUrl, apiKey: dev.apis[0]!.apiKeys[0]! });
 });
 
-afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(temp, { recursive: true, force: true });
-});
+afterAll(() => dev?.stop());
 
 describe('the users API through its client, served by pnpm dev', () => {
   it('says hello', async () => {

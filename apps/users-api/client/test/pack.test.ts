@@ -1,38 +1,22 @@
 /**
- * The package as it is published: `pnpm pack`'s tarball, unpacked into a project outside the repository (its one
- * dependency, openapi-fetch, linked from this package's install), imported by plain Node as ESM and type-checked
- * by tsc with Node's own module resolution. Catches what the workspace hides: a missing file, an `exports` or
- * `types` entry that points nowhere, an import without the `.js` Node's ESM needs. Needs `pnpm build` first.
+ * The package as it is published (`installPacked`: `pnpm pack`'s tarball in a project outside the repository, its
+ * one dependency, openapi-fetch, linked from this package's install): imported by plain Node as ESM and type-checked
+ * by tsc with Node's own module resolution. Needs `pnpm build` first.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { installPacked, type PackedProject } from '@portico/cli/testing';
 import { join } from 'node:path';
 
 jest.setTimeout(60_000);
 
-const PACKAGE_DIR = join(__dirname, '..');
-const TSC = require.resolve('typescript/lib/tsc.js');
-const project = mkdtempSync(join(tmpdir(), 'portico-client-pack-'));
-
+let project: PackedProject;
 beforeAll(() => {
-  const packDir = join(project, 'pack');
-  execFileSync('pnpm', ['pack', '--pack-destination', packDir], { cwd: PACKAGE_DIR, stdio: 'pipe' });
-  const tarball = join(packDir, readdirSync(packDir)[0]!);
-  const installed = join(project, 'node_modules', '@portico', 'users-api-client');
-  mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['xzf', tarball, '-C', installed, '--strip-components=1']);
-  symlinkSync(realpathSync(join(PACKAGE_DIR, 'node_modules', 'openapi-fetch')), join(project, 'node_modules', 'openapi-fetch'), 'dir');
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  project = installPacked(join(__dirname, '..'));
 });
-
-afterAll(() => rmSync(project, { recursive: true, force: true }));
+afterAll(() => project?.remove());
 
 describe('the packed client', () => {
   it('ships dist only', () => {
-    const files = readdirSync(join(project, 'node_modules', '@portico', 'users-api-client'), { recursive: true }).map(String).sort();
-
-    expect(files).toEqual([
+    expect(project.files).toEqual([
       'README.md',
       'dist',
       'dist/generated',
@@ -47,8 +31,8 @@ describe('the packed client', () => {
   });
 
   it('runs under plain Node as ESM, the key on key-required routes only', () => {
-    writeFileSync(
-      join(project, 'consumer.mjs'),
+    const run = project.run(
+      'consumer.mjs',
       `import { createUsersApiClient } from '@portico/users-api-client';
 const sent = [];
 const fetch = async (request) => {
@@ -62,8 +46,6 @@ console.log(JSON.stringify({ sent, data }));
 `,
     );
 
-    const run = spawnSync(process.execPath, ['consumer.mjs'], { cwd: project, encoding: 'utf8' });
-
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
       sent: [
@@ -75,8 +57,8 @@ console.log(JSON.stringify({ sent, data }));
   });
 
   it('type-checks a consumer under NodeNext resolution, and rejects a wrong call', () => {
-    writeFileSync(
-      join(project, 'consumer.mts'),
+    const errors = project.typecheck(
+      'consumer.mts',
       `import { createUsersApiClient, type User } from '@portico/users-api-client';
 const users = createUsersApiClient({ baseUrl: 'https://api.example.com/prod' });
 export async function get(id: string): Promise<User | undefined> {
@@ -87,17 +69,8 @@ export async function wrong(): Promise<void> {
 }
 `,
     );
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'DOM'], types: [], noEmit: true, skipLibCheck: true },
-        files: ['consumer.mts'],
-      }),
-    );
-
-    const check = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
 
     // The one error is the wrong call: the package's own types resolve and check.
-    expect(check.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^consumer\.mts\(7,\d+\): error TS2322: Type 'number' is not assignable to type 'string'\.$/)]);
+    expect(errors).toEqual([expect.stringMatching(/^consumer\.mts\(7,\d+\): error TS2322: Type 'number' is not assignable to type 'string'\.$/)]);
   });
 });
