@@ -4,7 +4,7 @@
  * declared stage; `pnpm dev` serves them. This module is data and types only (no CDKTF), so an app's config loads in
  * a blink and a test can import it.
  */
-import type { RouteSpec } from '@portico/http';
+import { routeAuth, type ResolvedAuth, type RouteSpec } from '@portico/http';
 import type { TrafficProfile } from './plan/traffic';
 
 /** Stage-wide throttling, applied to every method through the stage's method settings. */
@@ -283,29 +283,27 @@ export function defineApi<const T extends ApiConfig>(config: T): T {
     }
   }
   for (const route of config.routes) {
-    const auth = routeAuth(route);
     const where = `route "${route.method} ${route.path}"`;
-    if (typeof auth === 'object' && 'lambda' in auth && !authorizers[auth.lambda]) fail(`${where} uses authorizer "${auth.lambda}", which auth.authorizers does not declare`);
-    if (typeof auth === 'object' && 'cognito' in auth) {
+    const auth = ((): ResolvedAuth => {
+      try {
+        return routeAuth(route);
+      } catch (error) {
+        return fail((error as Error).message);
+      }
+    })();
+    if (auth.kind === 'lambda' && !Object.hasOwn(authorizers, auth.authorizer)) fail(`${where} uses authorizer "${auth.authorizer}", which auth.authorizers does not declare`);
+    if (auth.kind === 'cognito') {
       if (!config.auth?.cognito) fail(`${where} needs Cognito: declare auth.cognito`);
-      for (const scope of auth.cognito.scopes ?? []) {
+      for (const scope of auth.scopes) {
         const custom = scope.includes('/') ? scope.split('/').pop()! : undefined;
         if (custom !== undefined && !config.auth?.cognito?.scopes?.[custom]) fail(`${where} asks for scope "${scope}", which auth.cognito.scopes does not declare`);
       }
-      for (const group of auth.cognito.groups ?? []) {
+      for (const group of auth.groups) {
         if (!config.auth?.cognito?.groups?.includes(group)) fail(`${where} asks for group "${group}", which auth.cognito.groups does not declare`);
       }
     }
   }
   return config;
-}
-
-/** Who may call a route, as its spec says: `none`, `iam`, `{ cognito: { scopes?, groups? } }` or `{ lambda: name }`. */
-export type RouteAuth = 'none' | 'iam' | { readonly cognito: { readonly scopes?: readonly string[]; readonly groups?: readonly string[] } } | { readonly lambda: string };
-
-/** A route's `auth` (a route that says nothing is public: `none`). */
-export function routeAuth(route: RouteSpec): RouteAuth {
-  return ((route as { auth?: RouteAuth }).auth ?? 'none') as RouteAuth;
 }
 
 /** The stage `name` of an API, with its name filled in; throws with the API's stage names when it has no such stage. */

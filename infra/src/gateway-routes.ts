@@ -2,8 +2,7 @@
  * The route table, seen from the gateway: what API Gateway needs to know about each route, derived once from the
  * API's route specs (imported as data, never the handler).
  */
-import { queryParameters, toGatewayModel, type RouteSpec } from '@portico/http';
-import { routeAuth, type RouteAuth } from './api';
+import { queryParameters, routeAuth, toGatewayModel, type ResolvedAuth, type RouteSpec } from '@portico/http';
 
 /** A route as the gateway constructs consume it. */
 export interface GatewayRoute {
@@ -22,7 +21,7 @@ export interface GatewayRoute {
   /** Per-route cache TTL, when the route sets one. */
   readonly cacheTtlSeconds?: number;
   /** Who may call it (the method's authorization): `none` unless the route says otherwise. */
-  readonly auth: RouteAuth;
+  readonly auth: ResolvedAuth;
 }
 
 /** Builds the gateway view of every route, in the table's order; throws on duplicates with the offending pair. */

@@ -19,7 +19,8 @@ import { GetFunctionConfigurationCommand, GetPolicyCommand, ListFunctionsCommand
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { routeAuth, stackName, stageOf } from '../src/api';
+import { routeAuth } from '@portico/http';
+import { stackName, stageOf } from '../src/api';
 import { deploy, type DeployResult } from '../src/deploy';
 import { AUTH_API, AUTH_ROUTES, PARTNER_CODE } from './fixtures/example-api/auth';
 import { tempArtifact } from './support/artifact';
@@ -92,12 +93,12 @@ const runs =
       const method = await clients.apigateway.send(new GetMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: route.method }));
       const auth = routeAuth(route);
       const where = `${route.method} ${route.path}`;
-      if (auth === 'none') expect([where, method.authorizationType]).toEqual([where, 'NONE']);
-      else if (auth === 'iam') expect([where, method.authorizationType]).toEqual([where, 'AWS_IAM']);
-      else if ('lambda' in auth) expect([where, method.authorizationType, method.authorizerId]).toEqual([where, 'CUSTOM', partner.id]);
+      if (auth.kind === 'none') expect([where, method.authorizationType]).toEqual([where, 'NONE']);
+      else if (auth.kind === 'iam') expect([where, method.authorizationType]).toEqual([where, 'AWS_IAM']);
+      else if (auth.kind === 'lambda') expect([where, method.authorizationType, method.authorizerId]).toEqual([where, 'CUSTOM', partner.id]);
       else {
         expect([where, method.authorizationType, method.authorizerId]).toEqual([where, 'COGNITO_USER_POOLS', cognito.id]);
-        expect(method.authorizationScopes ?? []).toEqual(auth.cognito.scopes ?? []);
+        expect(method.authorizationScopes ?? []).toEqual(auth.scopes);
       }
     }
   });

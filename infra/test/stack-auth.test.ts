@@ -222,6 +222,7 @@ describe('declaration', () => {
     expect(declare(undefined, one({ cognito: {} }))).toThrow(/GET \/hello.*declare auth\.cognito/);
     expect(declare({ cognito: {} }, one({ cognito: { groups: ['admin'] } }))).toThrow(/group "admin"/);
     expect(declare({ cognito: {} }, one({ cognito: { scopes: ['example-api/write'] } }))).toThrow(/scope "example-api\/write"/);
+    expect(declare(AUTH, one({ cognito: { groups: 'admin' } }))).toThrow(/GET \/hello.*has auth/);
     expect(declare(AUTH, one({ cognito: { groups: ['admin'], scopes: ['example-api/users.write'] } }))).not.toThrow();
   });
 

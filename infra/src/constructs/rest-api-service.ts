@@ -175,7 +175,7 @@ export class RestApiService extends Construct {
 
   /** The example caller role of the `AWS_IAM` routes, when there are any. */
   private createIamCallers(): IamCallers | undefined {
-    const methods = this.routes.filter((route) => route.auth === 'iam').map(({ method, path }) => ({ method, path }));
+    const methods = this.routes.filter((route) => route.auth.kind === 'iam').map(({ method, path }) => ({ method, path }));
     if (methods.length === 0) return undefined;
     return new IamCallers(this, 'IamCallers', {
       executionArn: this.restApi.executionArn,

@@ -91,16 +91,15 @@ export class Routes extends Construct {
   private authorization(route: GatewayRoute): { authorization: string; authorizerId?: string; authorizationScopes?: string[] } {
     const auth = route.auth;
     const where = `Route "${route.method} ${route.path}"`;
-    if (auth === 'none') return { authorization: 'NONE' };
-    if (auth === 'iam') return { authorization: 'AWS_IAM' };
-    if ('cognito' in auth) {
+    if (auth.kind === 'none') return { authorization: 'NONE' };
+    if (auth.kind === 'iam') return { authorization: 'AWS_IAM' };
+    if (auth.kind === 'cognito') {
       const authorizerId = this.props.authorizers?.cognito;
       if (!authorizerId) throw new Error(`${where} needs Cognito, but the API declares no auth.cognito`);
-      const scopes = auth.cognito.scopes ?? [];
-      return { authorization: 'COGNITO_USER_POOLS', authorizerId, ...(scopes.length ? { authorizationScopes: [...scopes] } : {}) };
+      return { authorization: 'COGNITO_USER_POOLS', authorizerId, ...(auth.scopes.length ? { authorizationScopes: [...auth.scopes] } : {}) };
     }
-    const authorizerId = this.props.authorizers?.lambda?.[auth.lambda];
-    if (!authorizerId) throw new Error(`${where} names authorizer "${auth.lambda}", which the API does not declare`);
+    const authorizerId = this.props.authorizers?.lambda?.[auth.authorizer];
+    if (!authorizerId) throw new Error(`${where} names authorizer "${auth.authorizer}", which the API does not declare`);
     return { authorization: 'CUSTOM', authorizerId };
   }
 

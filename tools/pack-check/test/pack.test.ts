@@ -185,6 +185,7 @@ describeWithRegistry('@portico/http and @portico/local-gateway, packed and insta
     expect(http.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
     expect(http.exports['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
     expect(http.exports['./openapi']).toEqual({ types: './dist/openapi.d.ts', default: './dist/openapi.js' });
+    expect(http.exports['./authorizer']).toEqual({ types: './dist/authorizer.d.ts', default: './dist/authorizer.js' });
     expect(gateway.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
     expect(gateway.dependencies?.['@portico/http']).toBe(`^${http.version}`);
     // Only what `files` lists ships (CHANGELOG.md once a release has written one; node_modules is npm's own).
@@ -203,7 +204,7 @@ describeWithRegistry('@portico/http and @portico/local-gateway, packed and insta
     expect(tsc.status).toBe(0);
   });
 
-  it('runs the handler with the test factory, answers problems, and builds the OpenAPI document', () => {
+  it('runs the handler with the test factory, answers problems, builds the OpenAPI document and runs an authorizer', () => {
     const output = ok(run(process.execPath, [join('out', 'check.js'), stackFile], project), 'node out/check.js');
     const result = JSON.parse(output);
 
@@ -215,6 +216,15 @@ describeWithRegistry('@portico/http and @portico/local-gateway, packed and insta
     expect(result.openapi.version).toBe('3.0.3');
     expect(result.openapi.paths.sort()).toEqual(['/users', '/users/{id}']);
     expect(result.openapi.createUser.post.requestBody.content['application/json'].schema.required).toEqual(['name']);
+    expect(result.authorizer.allowed).toEqual({
+      principalId: 'partner-1',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ['arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/*/*'] }],
+      },
+      context: { tier: 'gold' },
+    });
+    expect(result.authorizer.refused).toBe('Unauthorized');
     expect(result.stack).toEqual({ stages: ['test'], functions: expect.arrayContaining([expect.stringContaining('consumer-users')]) });
   });
 

@@ -1,5 +1,6 @@
 // Runs the handler with the test helpers and reads the stack with the gateway's library, printing what happened as
 // JSON for the test to assert on. Argument: the Terraform JSON stack.
+import { bearerToken, createAuthorizer, policy, unauthorized, wildcardArn } from '@portico/http/authorizer';
 import { toOpenApi } from '@portico/http/openapi';
 import { createProxyEvent, invoke, type InvokeResult } from '@portico/http/testing';
 import type { Problem } from '@portico/http';
@@ -14,6 +15,13 @@ const invalid = await invoke(handler, { method: 'POST', path: '/users', routes, 
 const made = await invoke(handler, { method: 'POST', path: '/users', routes, json: { name: 'Carol' } });
 const openapi = toOpenApi(routes, { title: 'Users', version: '1.0.0' });
 const stack = loadStackFile(process.argv[2]!);
+const authorize = createAuthorizer('TOKEN', (event) => {
+  if (bearerToken(event) !== 'letmein') unauthorized();
+  return policy({ principalId: 'partner-1', allow: [wildcardArn(event.methodArn)], context: { tier: 'gold' } });
+});
+const methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/GET/users/1';
+const allowed = await authorize({ type: 'TOKEN', authorizationToken: 'Bearer letmein', methodArn });
+const refused = await authorize({ type: 'TOKEN', authorizationToken: 'Bearer nope', methodArn }).catch((error: Error) => error.message);
 
 console.log(
   JSON.stringify({
@@ -22,6 +30,7 @@ console.log(
     invalid: answer(invalid),
     made: { ...answer(made), location: made.headers.location },
     openapi: { version: openapi.openapi, paths: Object.keys(openapi.paths), createUser: openapi.paths['/users'] },
+    authorizer: { allowed, refused },
     stack: { stages: stack.apis.flatMap((api) => [...api.stages.keys()]), functions: [...stack.functions.keys()] },
   }),
 );
