@@ -25,6 +25,7 @@ import { EXAMPLE } from './support/stack-json';
 import type { DeployTarget } from '../src/target';
 import { terraformOk } from '../src/terraform';
 import { tempArtifact } from './support/artifact';
+import { AUTH, PARTNER_CODE, withAuth } from './fixtures/example-api/auth';
 import { startMoto, type MotoServer } from './support/moto';
 import { motoProblem, requireTool, terraformInit, terraformProblem, terraformTestEnv } from './support/tools';
 
@@ -59,13 +60,23 @@ const createUser = defineRoute({
 });
 const getUser = defineRoute({ method: 'GET', path: '/users/{id}', operationId: 'getUser' });
 
-const ROUTES_A: readonly RouteSpec[] = [hello, legacy, search, createUser, getUser];
-/** A without `/legacy`, with `/health`, `GET /users/{id}` behind an API key, and `/search` cached for 120 s. */
+/** A: creating a user needs a Cognito access token with a scope and an API key; reading one, the partner authorizer. */
+const ROUTES_A: readonly RouteSpec[] = [
+  hello,
+  withAuth(legacy, 'iam'),
+  search,
+  withAuth(createUser, { cognito: { scopes: ['example-api/users.write'] } }),
+  withAuth(getUser, { lambda: 'partner' }),
+];
+/**
+ * A without `/legacy`, with `/health`, and `/search` cached for 120 s; `POST /users` without its scope or API key
+ * (any signed-in user), `GET /users/{id}` behind an API key but public: both let more callers in.
+ */
 const ROUTES_B: readonly RouteSpec[] = [
   hello,
   health,
   { ...search, cache: { keyParameters: ['q', 'limit'], ttlSeconds: 120 } },
-  createUser,
+  withAuth({ ...createUser, apiKeyRequired: false }, { cognito: {} }),
   { ...getUser, apiKeyRequired: true },
 ];
 const CONFIG_A: StageConfig = stageOf(EXAMPLE, 'dev');
@@ -101,7 +112,8 @@ function tempDir(prefix: string): string {
 function synthStack(outdir: string, options: { routes: readonly RouteSpec[]; config: StageConfig; target: DeployTarget }): string {
   const app = new App({ outdir });
   const stackDir = join(outdir, 'stacks', STACK);
-  new ApiStack(app, STACK, { api: { ...EXAMPLE, routes: options.routes }, stage: options.config, target: options.target, artifact: tempArtifact(), stackDir });
+  const artifact = tempArtifact(undefined, { partner: PARTNER_CODE });
+  new ApiStack(app, STACK, { api: { ...EXAMPLE, auth: AUTH, routes: options.routes }, stage: options.config, target: options.target, artifact, stackDir });
   app.synth();
   return stackDir;
 }
@@ -185,8 +197,22 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
     expect(route('GET /search')).toMatchObject({ apiKeyRequired: false, validator: 'parameters', cacheKeys: ['header Origin', 'limit', 'q'] });
     expect(route('GET /search')!.parameters).toEqual(['header Origin', 'limit', 'q (required)']);
     expect(route('GET /users/{id}')).toMatchObject({ apiKeyRequired: false, validator: undefined, cacheKeys: [] });
-    expect(markdown).toContain('| `+` | `POST /users` | yes | `body-and-parameters` | `CreateUserBody` | — |');
-    expect(markdown).toContain('| `+` | `GET /search` | no | `parameters` | — | `header Origin`, `limit`, `q` |');
+    expect(markdown).toContain('| `+` | `POST /users` | `Cognito (example-api/users.write)` | yes | `body-and-parameters` | `CreateUserBody` | — |');
+    expect(markdown).toContain('| `+` | `GET /search` | `none` | no | `parameters` | — | `header Origin`, `limit`, `q` |');
+  });
+
+  it("shows who may call each route: none, IAM, Cognito with its scopes, the Lambda authorizer by name", () => {
+    expect(Object.fromEntries(summary.routes.added.map((r) => [r.route, r.auth]))).toEqual({
+      'GET /hello': 'none',
+      'GET /legacy': 'IAM',
+      'GET /search': 'none',
+      'POST /users': 'Cognito (example-api/users.write)',
+      'GET /users/{id}': 'Lambda partner',
+    });
+    expect(markdown).toContain('| `+` | `GET /users/{id}` | `Lambda partner` | no | — | — | — |');
+    // A first plan takes nothing away from anyone.
+    expect(summary.accessLost).toEqual([]);
+    expect(markdown).not.toContain('[!CAUTION]');
   });
 
   it('lists validators, the model, API keys and usage plans with their limits', () => {
@@ -225,7 +251,7 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
   it('groups the rest by type, each resource change placed once', () => {
     const types = summary.other.map((g) => g.type);
     expect(types).toEqual(expect.arrayContaining(['aws_lambda_function', 'aws_dynamodb_table', 'aws_cloudfront_distribution', 'aws_iam_role']));
-    expect(summary.otherGateway.map((g) => g.type)).toEqual(['aws_api_gateway_account', 'aws_api_gateway_gateway_response', 'aws_api_gateway_rest_api']);
+    expect(summary.otherGateway.map((g) => g.type)).toEqual(['aws_api_gateway_account', 'aws_api_gateway_authorizer', 'aws_api_gateway_gateway_response', 'aws_api_gateway_rest_api']);
     // Every resource of the plan shows up in the summary's data under exactly one heading (routes count their parts,
     // an API key its usage-plan assignment).
     const items = (list: readonly { merged?: readonly string[] }[]) => list.reduce((n, i) => n + 1 + (i.merged?.length ?? 0), 0);
@@ -288,14 +314,47 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
     expect(summary.preflights.added.map((r) => r.path)).toEqual(['/health']);
     expect(summary.preflights.removed.map((r) => r.path)).toEqual(['/legacy']);
     expect(summary.routes.changed.map((c) => [c.after.route, c.facets, c.notes])).toEqual([
-      ['GET /users/{id}', [{ label: 'API key', before: 'no', after: 'yes' }], []],
+      [
+        'POST /users',
+        [
+          { label: 'API key', before: 'yes', after: 'no' },
+          { label: 'auth', before: '`Cognito (example-api/users.write)`', after: '`Cognito`' },
+        ],
+        [],
+      ],
+      [
+        'GET /users/{id}',
+        [
+          { label: 'API key', before: 'no', after: 'yes' },
+          { label: 'auth', before: '`Lambda partner`', after: '`none`' },
+        ],
+        [],
+      ],
     ]);
-    expect(summary.routes.unchanged).toBe(ROUTES_A.length - 1 - 1);
+    expect(summary.routes.unchanged).toBe(ROUTES_A.length - 1 - 2);
     expect(summary.paths).toEqual({ added: ['/health'], removed: ['/legacy'] });
-    expect(markdown).toContain('##### Routes: 1 added, 1 removed, 1 changed, 3 unchanged');
+    expect(markdown).toContain('##### Routes: 1 added, 1 removed, 2 changed, 2 unchanged');
     expect(markdown).toContain('CORS preflights (`OPTIONS`, answered by the gateway): `+` `/health`, `-` `/legacy`; 4 unchanged');
-    expect(markdown).toContain('| `~` | `GET /users/{id}` | no → **yes** | — | — | — | — |');
-    expect(markdown).toContain('| `-` | `GET /legacy` | no | — | — | — |');
+    expect(markdown).toContain('| `~` | `GET /users/{id}` | `Lambda partner` → **`none`** | no → **yes** | — | — | — | — |');
+    expect(markdown).toContain('| `-` | `GET /legacy` | `IAM` | no | — | — | — |');
+  });
+
+  it('flags, above everything, each route that lets more callers in: lost auth, a dropped scope, a dropped API key', () => {
+    expect(summary.accessLost).toEqual([
+      { route: 'POST /users', what: 'scope example-api/users.write' },
+      { route: 'POST /users', what: 'API key' },
+      { route: 'GET /users/{id}', what: 'auth (was Lambda partner)' },
+    ]);
+    // The removed IAM route is not listed: nobody can call it any more.
+    const caution = [
+      '> [!CAUTION]',
+      '> These routes let more callers in after this change:',
+      '> - `POST /users` no longer requires scope example-api/users.write',
+      '> - `POST /users` no longer requires API key',
+      '> - `GET /users/{id}` no longer requires auth (was Lambda partner)',
+    ].join('\n');
+    expect(markdown).toContain(caution);
+    expect(markdown.indexOf('[!CAUTION]')).toBeLessThan(markdown.indexOf('##### Routes'));
   });
 
   it("shows the usage plan's quota before → after, and nothing else about plans and keys", () => {
@@ -324,11 +383,14 @@ const routeNames = (routes: readonly { route: string }[]): string[] => routes.ma
 
   it('leaves the rest of the gateway alone; outside it, only what the emulator recorded differently', () => {
     expect(summary.otherGateway).toEqual([]);
-    // moto answers CloudFront's viewer certificate with a value the configuration does not set; AWS does not.
-    for (const group of summary.other) {
-      expect(group.type).toBe('aws_cloudfront_distribution');
-      expect(group.items.map((i) => i.kind)).toEqual(['update']);
-    }
+    // moto answers CloudFront's viewer certificate with a value the configuration does not set; AWS does not. The
+    // IAM caller role goes with the last IAM route.
+    const other = summary.other.map((g) => [g.type, g.items.map((i) => i.kind)]);
+    expect(other.filter(([type]) => type !== 'aws_cloudfront_distribution')).toEqual([
+      ['aws_iam_role', ['delete']],
+      ['aws_iam_role_policy', ['delete']],
+    ]);
+    for (const [, kinds] of other.filter(([type]) => type === 'aws_cloudfront_distribution')) expect(kinds).toEqual(['update']);
   });
 
   it('never prints an API key value', () => {

@@ -37,7 +37,11 @@ export interface Route {
   readonly method: string;
   readonly path: string;
   readonly apiKeyRequired: Value;
-  readonly authorization: Value;
+  /**
+   * Who may call, as the method's authorization says: `none`, `IAM`, `Cognito` (with the scopes an access token
+   * needs), `Lambda <authorizer>`; `UNKNOWN` when the plan does not know it yet.
+   */
+  readonly auth: Value;
   /** The request validator's name; `undefined` when the method has none. */
   readonly validator: Value;
   /** Request model names (with their content type when it is not JSON). */
@@ -110,8 +114,17 @@ export interface RouteDiff {
   readonly unchanged: number;
 }
 
+/** A route that keeps existing but lets more callers in than before. */
+export interface AccessLoss {
+  readonly route: string;
+  /** What it no longer demands, e.g. `auth (was Cognito)`, `scope example-api/users.write`, `API key`. */
+  readonly what: string;
+}
+
 export interface PlanSummary {
   readonly totals: PlanTotals;
+  /** Routes that lose their auth, scopes or API key: what a reviewer must not miss. */
+  readonly accessLost: readonly AccessLoss[];
   /** The API's routes: what clients call. CORS preflights are in `preflights`. */
   readonly routes: RouteDiff;
   /** The `OPTIONS` methods the gateway answers for CORS, one per resource path. */
@@ -179,7 +192,7 @@ const DEFINITION_TYPES = new Set<string>([
 
 /** Route attributes the facets already show, left out of a route's notes. */
 const FACET_ATTRIBUTES: Record<string, readonly string[]> = {
-  [T.method]: ['api_key_required', 'authorization', 'request_validator_id', 'request_models', 'request_parameters'],
+  [T.method]: ['api_key_required', 'authorization', 'authorizer_id', 'authorization_scopes', 'request_validator_id', 'request_models', 'request_parameters'],
   [T.integration]: ['cache_key_parameters', 'type', 'timeout_milliseconds', 'uri'],
 };
 
@@ -202,6 +215,7 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
   const redeploys = changed.some((rc) => rc.type === T.deployment && rc.change.actions.includes('create'));
   return {
     totals: totals(changed),
+    accessLost: accessLost(routes),
     routes,
     preflights,
     paths: {
@@ -303,7 +317,7 @@ export function routesOf(index: PlanIndex, side: Side, prefixApi: boolean): Map<
       method: httpMethod,
       path,
       apiKeyRequired: valueAt(method, 'api_key_required') ?? false,
-      authorization: valueAt(method, 'authorization'),
+      auth: authOf(index, side, method),
       validator: nameOf(index, side, method, 'request_validator_id'),
       models: mapValues(valueAt(method, 'request_models'), (contentType, model) =>
         contentType === 'application/json' ? String(model) : `${model} (${contentType})`,
@@ -318,6 +332,52 @@ export function routesOf(index: PlanIndex, side: Side, prefixApi: boolean): Map<
     });
   }
   return routes;
+}
+
+/** A method's `authorization`, its authorizer's name and its scopes, as one reading: `Cognito (scope a, b)`. */
+function authOf(index: PlanIndex, side: Side, method: Node): Value {
+  const authorization = valueAt(method, 'authorization');
+  if (authorization === UNKNOWN) return UNKNOWN;
+  switch (authorization) {
+    case undefined:
+    case null:
+    case 'NONE':
+      return 'none';
+    case 'AWS_IAM':
+      return 'IAM';
+    case 'COGNITO_USER_POOLS': {
+      const scopes = valueAt(method, 'authorization_scopes');
+      if (scopes === UNKNOWN) return 'Cognito (scopes known after apply)';
+      return Array.isArray(scopes) && scopes.length > 0 ? `Cognito (${scopes.map(String).sort().join(', ')})` : 'Cognito';
+    }
+    case 'CUSTOM': {
+      const name = nameOf(index, side, method, 'authorizer_id');
+      return typeof name === 'string' && name !== '' ? `Lambda ${name}` : 'Lambda';
+    }
+    default:
+      return String(authorization);
+  }
+}
+
+/**
+ * What each changed route stops demanding: its auth (to `none`), a Cognito scope, or its API key. A route that goes
+ * away is not listed (nobody can call it); a new public route is a new route, shown as such.
+ */
+function accessLost(routes: RouteDiff): AccessLoss[] {
+  const losses: AccessLoss[] = [];
+  const scopesOf = (auth: Value): string[] => (typeof auth === 'string' ? (/^Cognito \((.*)\)$/.exec(auth)?.[1]?.split(', ') ?? []) : []);
+  for (const { before, after } of routes.changed) {
+    if (before.auth !== 'none' && before.auth !== UNKNOWN && after.auth === 'none') {
+      losses.push({ route: after.route, what: `auth (was ${String(before.auth)})` });
+    } else if (String(before.auth).startsWith('Cognito') && String(after.auth).startsWith('Cognito')) {
+      const kept = new Set(scopesOf(after.auth));
+      const dropped = scopesOf(before.auth).filter((scope) => !kept.has(scope));
+      // Fewer listed scopes only narrows access while some remain; none left means any valid token passes.
+      if (dropped.length > 0 && kept.size === 0) losses.push({ route: after.route, what: `scope${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}` });
+    }
+    if (before.apiKeyRequired === true && after.apiKeyRequired === false) losses.push({ route: after.route, what: 'API key' });
+  }
+  return losses;
 }
 
 /** The resource path a node sits on: `/` for the API's root, else the chain of path parts up to the root. */
@@ -359,7 +419,7 @@ function nameOf(index: PlanIndex, side: Side, node: Node, attribute: string): Va
 function diffFacets(before: Route, after: Route): FacetChange[] {
   const facets: [string, (r: Route) => string][] = [
     ['API key', (r) => show(r.apiKeyRequired)],
-    ['authorization', (r) => show(r.authorization)],
+    ['auth', (r) => show(r.auth)],
     ['validator', (r) => show(r.validator)],
     ['body model', (r) => show(r.models)],
     ['parameters', (r) => show(r.parameters)],

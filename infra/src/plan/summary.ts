@@ -25,7 +25,7 @@ const MAX_ITEMS_PER_GROUP = 12;
  * // #### API Gateway changes
  * // **Plan:** 2 to add, 1 to change, 1 to destroy.
  * // ##### Routes: 1 added, 1 removed, 0 changed, 5 unchanged
- * // | | route | API key | validator | body model | cache keys |
+ * // | | route | auth | API key | validator | body model | cache keys |
  * // …
  * // CORS preflights (`OPTIONS`, answered by the gateway): `+` `/health`, `-` `/legacy`; 3 unchanged
  */
@@ -39,6 +39,15 @@ export function renderSummary(summary: PlanSummary): string {
   if (summary.undeployedDefinitionChange) {
     blocks.push(
       '> [!WARNING]\n> The API definition changes but no new deployment is planned: stages keep serving the old API until they are redeployed.',
+    );
+  }
+  if (summary.accessLost.length > 0) {
+    blocks.push(
+      [
+        '> [!CAUTION]',
+        '> These routes let more callers in after this change:',
+        ...summary.accessLost.map((loss) => `> - \`${loss.route}\` no longer requires ${loss.what}`),
+      ].join('\n'),
     );
   }
   blocks.push([routesBlock(summary), preflightsLine(summary.preflights)].filter(Boolean).join('\n\n'));
@@ -68,7 +77,7 @@ function routesBlock({ routes, paths }: PlanSummary): string {
   const heading = `##### Routes: ${added.length} added, ${removed.length} removed, ${changed.length} changed, ${unchanged} unchanged`;
   if (total === 0) return `${heading}\n\nNo route changes.`;
   const withNotes = changed.length > 0;
-  const header = ['', 'route', 'API key', 'validator', 'body model', 'cache keys', ...(withNotes ? ['what changes'] : [])];
+  const header = ['', 'route', 'auth', 'API key', 'validator', 'body model', 'cache keys', ...(withNotes ? ['what changes'] : [])];
   const rows = [
     ...added.map((r) => routeRow('+', r, withNotes)),
     ...removed.map((r) => routeRow('-', r, withNotes)),
@@ -101,6 +110,7 @@ function routeRow(symbol: string, route: Route, withNotes: boolean): string[] {
   return [
     mark(symbol),
     `\`${route.route}\``,
+    show(route.auth),
     show(route.apiKeyRequired),
     show(route.validator),
     show(route.models),
@@ -114,11 +124,12 @@ function changedRouteRow(change: RouteChange): string[] {
     const facet = change.facets.find((f) => f.label === label);
     return facet ? `${facet.before} → **${facet.after}**` : show(value);
   };
-  const shown = new Set(['API key', 'validator', 'body model', 'cache keys']);
+  const shown = new Set(['auth', 'API key', 'validator', 'body model', 'cache keys']);
   const rest = [...change.facets.filter((f) => !shown.has(f.label)).map(facetText), ...change.notes];
   return [
     mark('~'),
     `\`${change.after.route}\``,
+    cell('auth', change.after.auth),
     cell('API key', change.after.apiKeyRequired),
     cell('validator', change.after.validator),
     cell('body model', change.after.models),
