@@ -226,6 +226,8 @@ export interface ApiConfig {
     readonly port?: number;
     /** Users of the local Cognito pool; `pnpm dev` prints a ready token for each. */
     readonly users?: readonly DevUser[];
+    /** Port of the local Cognito endpoint (sign-in, JWKS). @default the API's port + 1000 */
+    readonly cognitoPort?: number;
   };
 }
 

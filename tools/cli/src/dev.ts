@@ -13,10 +13,10 @@ import { discoverApis, findRepoRoot, loadLambdaArtifact, synthesize, type Discov
 import { createGateway, loadStackFile, startLocalDynamoDb, type Gateway, type LocalDynamoDb, type Stack } from '@portico/local-gateway';
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUNDLE_FILE, META_FILE, watchApp, type WatchBuild } from './build';
+import { authorizerDir, BUNDLE_FILE, META_FILE, watchApp, type WatchBuild } from './build';
 
 /** What an app's `src/seed.ts` receives: where its tables are, by the keys its config gives them. */
 export interface SeedContext {
@@ -58,6 +58,11 @@ export interface ServedApi {
   /** The stage URL, e.g. `http://127.0.0.1:3000/dev`. */
   readonly url: string;
   readonly gateway: Gateway;
+  /**
+   * Where the dev users' signed-in tokens are written (`.portico/dev/<api>/tokens.json`) when the API has a Cognito
+   * pool: `{ signInUrl, poolId, clientId, users: { <username>: { idToken, accessToken, refreshToken, expiresAt } } }`.
+   */
+  readonly tokensFile?: string;
 }
 
 export interface DevServer {
@@ -148,10 +153,11 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
   const buildDir = join(workDir, 'build');
   log(`dev: building ${name} (watch mode)…`);
   const build: WatchBuild = watchApp(api.config, api.dir, { outdir: buildDir, log });
-  const bundle = join(buildDir, BUNDLE_FILE);
   let gateway: Gateway | undefined;
   let configWatch: ConfigWatch | undefined;
   let port = options.port;
+  let cognitoPort = port === 0 ? 0 : (api.config.dev?.cognitoPort ?? port + 1000);
+  let tokensFile: string | undefined;
   let current = '';
 
   /** Synthesizes the dev stack from `config`; returns the stack when it differs from the one served. */
@@ -177,19 +183,25 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
     if (previous) {
       await previous.close();
       port = Number(new URL(previous.url).port);
+      const signIn = previous.userPools[0]?.signInUrl;
+      if (signIn) cognitoPort = Number(new URL(signIn).port);
     }
-    // Every function of the stack runs the watch build's bundle: the synthesized zip is a copy taken at synth time.
     gateway = createGateway(stack, {
       stage,
       port,
       host: options.host,
-      functions: Object.fromEntries([...stack.functions.keys()].map((fn) => [fn, bundle])),
+      functions: functionCode(stack, config, buildDir),
       env: { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint },
       watch: true,
       log,
+      users: (config.dev?.users ?? []).map((user) => ({ ...user, groups: [...(user.groups ?? [])] })),
+      // Signing keys kept across restarts, so a token printed earlier still opens the API after a re-synth.
+      keysDir: join(workDir, 'keys'),
+      cognitoPort,
     });
     await gateway.listen();
     if (previous) log(`dev: ${stackName(config, stage)} re-synthesized; the gateway serves the new stack at ${gateway.url}`);
+    tokensFile = await writeDevTokens(gateway, config, workDir, log, !previous);
   };
 
   try {
@@ -220,12 +232,59 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
     get gateway() {
       return gateway!;
     },
+    get tokensFile() {
+      return tokensFile;
+    },
     close: async () => {
       configWatch?.close();
       await gateway?.close();
       await build.close();
     },
   };
+}
+
+/**
+ * The code each function of the dev stack runs: an authorizer its own watch-built bundle, every other function the
+ * API's handler bundle (the synthesized zips are copies taken at synth time, stale after the next save).
+ */
+function functionCode(stack: Stack, config: ApiConfig, buildDir: string): Record<string, string> {
+  const authorizers = Object.keys(config.auth?.authorizers ?? {});
+  return Object.fromEntries(
+    [...stack.functions.keys()].map((fn) => {
+      const authorizer = authorizers.find((name) => fn.endsWith(`-${name}-authorizer`));
+      return [fn, authorizer ? join(buildDir, authorizerDir(authorizer), BUNDLE_FILE) : join(buildDir, BUNDLE_FILE)];
+    }),
+  );
+}
+
+/**
+ * Signs in every dev user of the API's local Cognito pool, writes their tokens to `tokens.json` and prints them
+ * (in full on the first start; after a re-synth, only where they are). Returns the file, when the API has a pool.
+ */
+async function writeDevTokens(gateway: Gateway, config: ApiConfig, workDir: string, log: (line: string) => void, first: boolean): Promise<string | undefined> {
+  const pool = gateway.userPools[0];
+  if (!pool) return undefined;
+  const tokens = await gateway.tokensFor();
+  const file = join(workDir, 'tokens.json');
+  const expiresAt = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+  const users = Object.fromEntries(
+    tokens.map((t) => [t.username, { idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: expiresAt(t.expiresIn) }]),
+  );
+  await mkdir(workDir, { recursive: true });
+  await writeFile(file, `${JSON.stringify({ signInUrl: pool.signInUrl, poolId: pool.id, clientId: pool.clientIds[0], users }, null, 2)}\n`);
+  if (tokens.length === 0) {
+    log(`dev: Cognito pool ${pool.id}: no dev users (declare dev.users in portico.config.ts); sign in at ${pool.signInUrl}`);
+    return file;
+  }
+  if (first) {
+    const groups = new Map((config.dev?.users ?? []).map((u) => [u.username, u.groups ?? []]));
+    for (const t of tokens) {
+      const of = groups.get(t.username)?.length ? ` (groups ${groups.get(t.username)!.join(', ')})` : '';
+      log(`dev: ID token for ${t.username}${of}, valid ${Math.round(t.expiresIn / 60)} min: ${t.idToken}`);
+    }
+  }
+  log(`dev: tokens of ${tokens.map((t) => t.username).join(', ')} in ${file}; others sign in at ${pool.signInUrl} (InitiateAuth, USER_PASSWORD_AUTH, client ${pool.clientIds[0]})`);
+  return file;
 }
 
 /** Creates the tables a stack declares; when every one of them is empty, runs the app's seed, if it has one. */
