@@ -62,7 +62,7 @@ export function reject(rt: StageRuntime, ctx: RequestContext, error: GatewayErro
 
 /**
  * Route: the stage, then the resource and method. Anything unknown is 403 Missing Authentication Token, as on AWS.
- * Slashes right after the stage are merged (`/dev//users` reaches `/users`); `requestContext.path` keeps them.
+ * Slashes right after the stage are merged (`/dev//orders` reaches `/orders`); `requestContext.path` keeps them.
  */
 export function route(rt: StageRuntime, ctx: RequestContext): GatewayError | undefined {
   const raw = ctx.rawPath;
