@@ -356,12 +356,12 @@ describe('pnpm dev users-api', () => {
     const before = dev.output().length;
     // Act: what saving the file in an editor does; the build watcher and the gateway do the rest
     writeFileSync(handler, source.replace("'Hello, World!'", "'Hello, hot reload!'"));
-    const served = await waitFor(async () => ((await (await fetch(`${dev.url}/hello`)).json()) as { message: string }).message === 'Hello, hot reload!', 20_000);
+    const served = await waitFor(async () => ((await (await fetch(`${dev.url}/hello`)).json()) as { message: string }).message === 'Hello, hot reload!', 90_000);
     // Assert: same process, new code, in a fresh execution environment
     expect(served).toBe(true);
     // The log lines travel through the child's stdout: give them a moment to arrive.
     const coldStart = /^GET \/dev\/hello 200 \d+ms \(cold start \d+ms\)/m;
-    await waitFor(() => coldStart.test(dev.output().slice(before)), 2_000);
+    await waitFor(() => coldStart.test(dev.output().slice(before)), 15_000);
     expect(dev.output().slice(before)).toMatch(/^reloaded users-api-dev-handler/m);
     expect(dev.output().slice(before)).toMatch(coldStart);
   });
@@ -383,7 +383,7 @@ describe('pnpm dev users-api', () => {
       handlerSource.replace(anchor, `app.handle(routes.version, () => json({ version: 'saved' }));\n${anchor}`),
     );
     writeFileSync(routesFile, routesSource.replace('  hello: defineRoute({', "  version: defineRoute({ method: 'GET', path: '/version', operationId: 'version' }),\n  hello: defineRoute({"));
-    const served = await waitFor(async () => (await fetch(`${dev.url}/version`)).status === 200, 30_000);
+    const served = await waitFor(async () => (await fetch(`${dev.url}/version`)).status === 200, 120_000);
     // Assert: the gateway re-read the re-synthesized stack, on the same URL
     expect(served).toBe(true);
     expect(await (await fetch(`${dev.url}/version`)).json()).toEqual({ version: 'saved' });
@@ -399,7 +399,7 @@ describe('pnpm dev users-api', () => {
     const code = await dev.stop();
     // Assert
     expect(code).toBe(0);
-    expect(await waitFor(() => children.every((pid) => !isRunning(pid)), 5_000)).toBe(true);
+    expect(await waitFor(() => children.every((pid) => !isRunning(pid)), 30_000)).toBe(true);
     const again = await spawnDev(dataDir, workDir, appDir);
     try {
       expect(again.output()).not.toContain('seeded');
