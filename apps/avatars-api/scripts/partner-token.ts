@@ -38,12 +38,20 @@ if (toggle !== undefined) {
     console.error('Give --id and --name (and --user or --prefix to limit the partner), or --deactivate/--activate <hash>');
     process.exit(2);
   }
-  const { token, tokenHash, partner } = await partners.add({
-    partnerId: values.id,
-    name: values.name,
-    ...(values.user !== undefined ? { userIds: values.user } : {}),
-    ...(values.prefix !== undefined ? { userIdPrefix: values.prefix } : {}),
-  });
+  const added = await partners
+    .add({
+      partnerId: values.id,
+      name: values.name,
+      ...(values.user !== undefined ? { userIds: values.user } : {}),
+      ...(values.prefix !== undefined ? { userIdPrefix: values.prefix } : {}),
+    })
+    .catch((error: unknown) => {
+      // A partner the store refuses: its message names the field; no stack for a typo.
+      if (!(error instanceof TypeError)) throw error;
+      console.error(error.message);
+      process.exit(2);
+    });
+  const { token, tokenHash, partner } = added;
   console.log(`partner ${partner.partnerId} (${partner.name}) in ${partners.tableName}`);
   console.log(`token (shown once, send as Authorization: Bearer <token>): ${token}`);
   console.log(`hash (to deactivate it): ${tokenHash}`);
