@@ -2,7 +2,7 @@
  * `pnpm create-api orders-api` end to end, in a copy of this repository (its tracked and new files, linked with
  * `pnpm install --offline` from the local store): the generated API builds, type-checks, passes its own tests
  * against dynalite, synthesizes its stacks, gets a priced terraform plan, and `pnpm --filter … dev` serves it on
- * loopback, seeded, answering GET /health and POST then GET /items.
+ * loopback, seeded, answering GET /health and POST, GET and DELETE /items (writes with the stage's API key).
  *
  * Skipped with the reason where terraform or its provider mirror (TF_PLUGIN_MIRROR) is missing, or where this is
  * not a git checkout; PORTICO_REQUIRE_TOOLS=1 makes that a failure.
@@ -137,7 +137,7 @@ describeWithTools(`pnpm create-api ${NAME} in a copy of the repository`, () => {
     expect(summary).toMatch(/DynamoDB, read request units \(on-demand\): \(45,000 × 1 \+ 40,000 × 0\.5\)/);
   }, 5 * MINUTES);
 
-  it('is served by its dev script on loopback: seeded, GET /health, POST then GET /items', async () => {
+  it('is served by its dev script on loopback: seeded, GET /health, POST, GET and DELETE /items', async () => {
     // Its own process group, so the test can stop pnpm and everything under it.
     dev = spawn('pnpm', ['--filter', PACKAGE, 'dev'], {
       cwd: root,
@@ -164,12 +164,19 @@ describeWithTools(`pnpm create-api ${NAME} in a copy of the repository`, () => {
     const item = (await created.json()) as { id: string; name: string };
     const read = await fetch(`${url}/items/${item.id}`);
     const listed = (await (await fetch(`${url}/items?limit=100`)).json()) as { items: Array<{ name: string }> };
+    const keyless = await fetch(`${url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Sneaky' }) });
+    const deleted = await fetch(`${url}/items/${item.id}`, { method: 'DELETE', headers: { 'x-api-key': apiKey } });
+    const gone = await fetch(`${url}/items/${item.id}`);
+    const left = (await (await fetch(`${url}/items?limit=100`)).json()) as { items: Array<{ name: string }> };
 
     expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
     expect([created.status, item.name]).toEqual([201, 'Lamp']);
     expect([read.status, await read.json()]).toEqual([200, item]);
     expect(listed.items.map((listedItem) => listedItem.name).sort()).toEqual(['First item', 'Lamp', 'Second item']);
     expect(log).toContain('(seeded 2 items)');
+    // The gateway refuses a write without the stage's API key before the function runs; the function deletes and 404s.
+    expect([keyless.status, deleted.status, gone.status]).toEqual([403, 204, 404]);
+    expect(left.items.map((leftItem) => leftItem.name).sort()).toEqual(['First item', 'Second item']);
 
     // Stopped as a terminal's Ctrl-C stops it: the whole group at once.
     const exited = new Promise<void>((resolveExit) => dev!.once('exit', () => resolveExit()));
