@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { defaultDataDir } from '@portico/cli';
 import { findRepoRoot } from '@portico/infra';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const ROOT = findRepoRoot(__dirname);
 const READY = /dev: users-api ready at (http:\/\/\S+)/;
@@ -61,7 +61,7 @@ async function spawnDev(dataDir: string, workDir: string, appDir: string): Promi
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dev did not start:\n${output}`)), 150_000);
+    const timer = setTimeout(() => reject(new Error(`dev did not start:\n${output}`)), 240_000);
     const check = () => {
       const match = READY.exec(output);
       if (match?.[1]) {
@@ -87,9 +87,20 @@ async function spawnDev(dataDir: string, workDir: string, appDir: string): Promi
   };
 }
 
+/**
+ * Polls `check` until it holds or `timeoutMs` passes. A check that throws (a request that found the connection closed
+ * under it, as a kept-alive socket can be on a loaded machine) counts as "not yet", never as the answer.
+ */
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
+  const holds = async () => {
+    try {
+      return await check();
+    } catch {
+      return false;
+    }
+  };
+  while (!(await holds())) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
