@@ -6,6 +6,7 @@
  *   <types file>   `paths`, `components`, `operations`: openapi-typescript's output, types only
  *   api-key.ts     the API-key header and the operations that require it, from the document's `security`
  *                  (openapi-typescript types no security schemes, and a client sends the key only where a route asks)
+ *   bearer.ts      the operations that take a bearer token in `Authorization` (a Cognito user pool's), likewise
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,23 +31,43 @@ export interface ApiKeyUse {
  * apiKeyUse(doc); // { header: 'x-api-key', operations: ['PUT /avatars/{userId}', 'DELETE /avatars/{userId}'] }
  */
 export function apiKeyUse(doc: OpenAPI3): ApiKeyUse | undefined {
+  // API Gateway writes SigV4 and Lambda authorizer headers as apiKey schemes too, marked with its authtype: not keys.
   const schemes = Object.entries(doc.components?.securitySchemes ?? {}).filter(
-    ([, scheme]) => 'type' in scheme && scheme.type === 'apiKey' && scheme.in === 'header',
+    ([, scheme]) => 'type' in scheme && scheme.type === 'apiKey' && scheme.in === 'header' && !('x-amazon-apigateway-authtype' in scheme),
   );
   if (schemes.length === 0) return undefined;
   if (schemes.length > 1) throw new Error(`Expected one header apiKey security scheme, found ${schemes.map(([name]) => name).join(', ')}`);
   const [name, scheme] = schemes[0]!;
+  return { header: (scheme as { name: string }).name.toLowerCase(), operations: operationsNaming(doc, [name]) };
+}
+
+/**
+ * The operations that take a bearer token in `Authorization`: their security names an `http` `bearer` or an
+ * `openIdConnect` scheme (how `@portico/http/openapi` writes a Cognito user pool, without or with its issuer).
+ *
+ * @example
+ * bearerOperations(doc); // ['POST /users', 'DELETE /users/{id}']
+ */
+export function bearerOperations(doc: OpenAPI3): string[] {
+  const names = Object.entries(doc.components?.securitySchemes ?? {})
+    .filter(([, scheme]) => 'type' in scheme && ((scheme.type === 'http' && scheme.scheme.toLowerCase() === 'bearer') || scheme.type === 'openIdConnect'))
+    .map(([name]) => name);
+  return names.length === 0 ? [] : operationsNaming(doc, names);
+}
+
+/** `"METHOD /path"` of each operation whose security (its own, else the document's) names one of `schemes`. */
+function operationsNaming(doc: OpenAPI3, schemes: readonly string[]): string[] {
   const operations: string[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {
       const operation = (item as Record<string, unknown>)[method] as { security?: Array<Record<string, unknown>> } | undefined;
       if (!operation) continue;
       const security = operation.security ?? doc.security ?? [];
-      // Any alternative that names the scheme: API Gateway's key check is all or nothing per method.
-      if (security.some((requirement) => name in requirement)) operations.push(`${method.toUpperCase()} ${path}`);
+      // Any alternative that names the scheme: API Gateway's checks are all or nothing per method.
+      if (security.some((requirement) => schemes.some((name) => name in requirement))) operations.push(`${method.toUpperCase()} ${path}`);
     }
   }
-  return { header: (scheme as { name: string }).name.toLowerCase(), operations };
+  return operations;
 }
 
 /**
@@ -75,7 +96,8 @@ export interface ClientTypesOptions {
 }
 
 /**
- * Generates a client's types and its API-key module from the API's OpenAPI document; returns the files it rewrote.
+ * Generates a client's types, its API-key module and its bearer module from the API's OpenAPI document; returns the
+ * files it rewrote.
  *
  * @example
  * await generateClientTypes({ spec: '../dist/openapi.json', outDir: 'src/generated', typesFile: 'orders-api.ts', api: 'the orders API', build: 'pnpm --filter @portico/orders-api build' });
@@ -97,9 +119,16 @@ export async function generateClientTypes(options: ClientTypesOptions): Promise<
     `export const API_KEY_OPERATIONS: ReadonlySet<string> = new Set(${JSON.stringify(key?.operations ?? [])});`,
     '',
   ].join('\n');
+  const bearerModule = [
+    header,
+    '/** Operations (`METHOD /path/{template}`) that take a bearer token (`Authorization`). */',
+    `export const BEARER_OPERATIONS: ReadonlySet<string> = new Set(${JSON.stringify(bearerOperations(doc))});`,
+    '',
+  ].join('\n');
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   if (writeIfChanged(join(outDir, typesFile), header + types)) written.push(typesFile);
   if (writeIfChanged(join(outDir, 'api-key.ts'), keyModule)) written.push('api-key.ts');
+  if (writeIfChanged(join(outDir, 'bearer.ts'), bearerModule)) written.push('bearer.ts');
   return written;
 }
