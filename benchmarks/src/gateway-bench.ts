@@ -1,5 +1,5 @@
 /**
- * Issue 4's benchmark: `GET /dev/hello` and `GET /dev/users/{id}` through the local gateway running the synthesized
+ * The local gateway's benchmark: `GET /dev/hello` and `GET /dev/users/{id}` through the local gateway running the synthesized
  * users-api dev stack, and against the same users-api bundle behind serverless-offline, on the same machine in the
  * same run. Both read one dynalite (started here, in-process) seeded with one user.
  * Not a timed test: the figures depend on the machine; compare within one run only.
@@ -21,7 +21,7 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/cli
 import { buildProxyEvent, type ProxyEvent } from '@portico/local-gateway';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -91,9 +91,9 @@ interface Load {
 
 /** µs of CPU per request, by process; measured from /proc on Linux. */
 interface CpuPerRequest {
-  /** The server process, all threads (for the function alone: the process calling it). */
+  /** The server process, all threads and child processes (for the function alone: the process calling it). */
   server: number;
-  /** The gateway's event-loop thread; the rest of its CPU is the function's worker threads and V8's helper threads. */
+  /** The gateway's event-loop thread; the rest is the function's execution environments and V8's helper threads. */
   serverMainThread?: number;
   /** The benchmark process: dynalite, otherwise idle while a load runs. */
   dynalite: number;
@@ -115,7 +115,7 @@ interface Measured extends Load {
 async function main(): Promise<void> {
   const missing = [
     [BUNDLE, 'the users-api bundle (`pnpm --filter @portico/users-api build`)'],
-    [STACK, 'the synthesized dev stack (`pnpm --filter @portico/infra synth`)'],
+    [STACK, 'the synthesized dev stack (`pnpm --filter @portico/users-api synth`)'],
   ].filter(([file]) => !existsSync(file!));
   if (missing.length) {
     const why = missing.map(([file, what]) => `- missing ${what}: ${file}`).join('\n');
@@ -414,7 +414,7 @@ function report(
     `- **${NOOP}** (paced only): a raw TCP server in its own process answering every request with a fixed 200, no parsing beyond the blank line: the latency the generator, loopback and this machine's scheduling add by themselves.`,
     `- **${FUNCTION_ALONE}**: the same bundle imported into a plain Node process and called directly with the event the gateway builds, against the same dynalite; saturating = ${CONNECTIONS} invocations in flight on one thread (Lambda runs one per environment; many in flight share event-loop turns, so this is the function at its cheapest); paced = calls issued at the paced rate, latency per call. No HTTP, no load generator: the work every server has to pay for.`,
     `Same bundle (\`apps/users-api/dist/handler.mjs\`, function \`${fnName}\`) everywhere; all read one dynalite (in the benchmark process) with table \`${tableName}\` seeded with one user.`,
-    `Servers as shipped: the gateway runs the synthesized \`users-api-dev\` stack with its defaults (execution environments up to the number of CPU cores, request log to a file); ${targets[1]!.version} with its defaults (worker threads, request log to a file).`,
+    `Servers as shipped: the gateway runs the synthesized \`users-api-dev\` stack with its defaults (execution environments up to the number of CPU cores, each a child process as each Lambda environment is a sandbox of its own; request log to a file); ${targets[1]!.version} with its defaults (worker threads in its own process, request log to a file).`,
     throttleNote,
     'The load generators, the servers and dynalite share the same machine (other work may be running on it too): absolute numbers move between runs, the comparison within a run is what this shows.',
     '',
@@ -428,13 +428,12 @@ function report(
       ? [
           '## Where the CPU goes (saturating, µs per request, medians)',
           '',
-          `From /proc: each process's CPU time over the measurement ÷ requests answered. The gateway's is split into its event-loop thread (HTTP, routing, event building, result check, log, hand-off to the function) and its other threads (the function's worker threads running lambda-runtime.mjs and the handler, plus V8's garbage-collector and compiler helpers). The last column is what that much CPU allows on ${CORES} cores.`,
+          `From /proc: each server's CPU time over the measurement (its threads and the child processes it started) ÷ requests answered. The gateway's is split into its event-loop thread (HTTP, routing, event building, result check, log, hand-off to the function) and the rest (the function's execution environments, child processes running lambda-runtime.mjs and the handler, plus V8's garbage-collector and compiler helpers). The last column is what that much CPU allows on ${CORES} cores.`,
           '',
-          table(['server', 'route', 'server process', 'gateway: event loop / other threads', 'dynalite', 'load generator', 'total', 'req/s the CPU allows'], cpuRows, ['l', 'l']),
+          table(['server', 'route', 'server process', 'gateway: event loop / environments and helpers', 'dynalite', 'load generator', 'total', 'req/s the CPU allows'], cpuRows, ['l', 'l']),
           '',
         ]
       : []),
-    ...PROFILE,
     '## Targets (local gateway)',
     '',
     table(['target', 'measured', 'result'], targetRows, ['l', 'l', 'l']),
@@ -465,42 +464,6 @@ function cpuNote(route: string, alone: Measured[], cpuTotal: Map<string, number>
   );
 }
 
-/**
- * A finer split than /proc gives, from one sampling profile. Written down rather than re-measured: it needs `perf`, root
- * and minutes of warm-up, and its purpose is to show where each thread's time goes, which changes with the code, not
- * with the run.
- */
-const PROFILE = [
-  '## Inside the gateway: one sampling profile (not re-measured by this script)',
-  '',
-  "`perf record -g` at 2 kHz on the gateway process (`node --perf-basic-prof`), autocannon saturating after 25–30 s of warm-up, on this machine on 2026-12-01 with the gateway as benchmarked here. Each thread's samples are split by what they were doing and scaled by that thread's CPU per request from /proc. µs per request:",
-  '',
-  table(
-    ['', 'GET /dev/hello (11,700 req/s)', 'GET /dev/users/{id} (850 req/s)'],
-    [
-      ['**gateway event-loop thread**', '**69**', '**271**'],
-      ['– reading and parsing the request (llhttp, node:http, socket read)', '11', '55'],
-      ['– writing the answer (node:http, socket write)', '16', '53'],
-      ['– hand-off to the function and back (structured clone, MessagePort, pool)', '21', '69'],
-      ['– gateway logic (route, API key, throttling, ids, headers, log line)', '9', '35'],
-      ['– building the proxy event', '4', '12'],
-      ['– checking the proxy result', '1', '14'],
-      ['– request log write, GC, event loop, allocator', '7', '32'],
-      ["**function's worker threads**", '**36**', '**1,215**'],
-      ['– the function: users-api, AWS SDK GetItem with its HTTP to dynalite, its GC', '4', '1,070'],
-      ['– event in, result out (deserialize, MessagePort, lambda-runtime.mjs)', '22', '87'],
-      ['– event loop, other', '10', '58'],
-      ["**V8's helper threads** (concurrent GC and compilation)", '3', '100'],
-      ['**dynalite**', '0', '299'],
-      ['**autocannon**', '39', '189'],
-    ],
-    ['l'],
-  ),
-  '',
-  'On `/hello` the function is nearly free and the gateway is the work: HTTP in and out, and the hand-off to a worker thread that running functions in their own environment requires. On `/users/{id}` the function and dynalite are two thirds of all the CPU a request costs; the gateway adds its event-loop thread and about 145 µs in the workers (the hand-off, and the function running one invocation at a time as in Lambda instead of sharing event-loop turns). Latency at the paced rate, timed inside the gateway for the requests over 3 ms on `/users/{id}` (one in eight): in half of them the function itself took over 3 ms (the garbage collector of this bundle stops it for 2–5 ms about once a second per environment, as it does with no gateway in front, one call at a time), in a quarter a hand-off between threads waited over 1 ms to be scheduled on the two busy cores; the event loop of the gateway, before the hand-off and after the result, took under 0.3 ms in nine out of ten.',
-  '',
-];
-
 // ---- CPU accounting (Linux /proc) -------------------------------------------------------------------------------------
 
 /** Clock ticks per second in /proc/<pid>/stat: USER_HZ, 100 on every Linux architecture Node runs on. */
@@ -530,12 +493,43 @@ function statSeconds(file: string, children = false): number | undefined {
 }
 
 function cpuState(pid: number): CpuState | undefined {
-  const process_ = statSeconds(`/proc/${pid}/stat`);
+  const process_ = treeSeconds(pid);
   const mainThread = statSeconds(`/proc/${pid}/task/${pid}/stat`);
   const children = statSeconds('/proc/self/stat', true);
   if (process_ === undefined || mainThread === undefined || children === undefined) return undefined;
   const self = process.cpuUsage();
   return { process: process_, mainThread, self: (self.user + self.system) / 1e6, children };
+}
+
+/**
+ * A server's CPU with everything it started: its own threads, the children it has reaped, and each live descendant
+ * (the local gateway runs every execution environment of a function as a child process, as Lambda runs each in a
+ * sandbox of its own), so the comparison charges each server for all the work a request causes.
+ */
+function treeSeconds(pid: number): number | undefined {
+  const own = statSeconds(`/proc/${pid}/stat`);
+  const reaped = statSeconds(`/proc/${pid}/stat`, true);
+  if (own === undefined || reaped === undefined) return undefined;
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  let total = own + reaped;
+  const pending = [...(parents.get(pid) ?? [])];
+  while (pending.length > 0) {
+    const child = pending.pop()!;
+    total += (statSeconds(`/proc/${child}/stat`) ?? 0) + (statSeconds(`/proc/${child}/stat`, true) ?? 0);
+    pending.push(...(parents.get(child) ?? []));
+  }
+  return total;
 }
 
 /** Runs a load and adds the CPU each process spent per request during it (where /proc exists). */

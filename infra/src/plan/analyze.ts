@@ -32,7 +32,7 @@ export interface PlanTotals {
 
 /** A route as one side of the plan sees it. Facet values may be `UNKNOWN` (known after apply). */
 export interface Route {
-  /** `GET /users/{id}`, prefixed by the API name when the plan holds several REST APIs. */
+  /** `GET /orders/{id}`, prefixed by the API name when the plan holds several REST APIs. */
   readonly route: string;
   readonly method: string;
   readonly path: string;
@@ -117,7 +117,7 @@ export interface RouteDiff {
 /** A route that keeps existing but lets more callers in than before. */
 export interface AccessLoss {
   readonly route: string;
-  /** What it no longer demands, e.g. `auth (was Cognito)`, `scope example-api/users.write`, `API key`. */
+  /** What it no longer demands, e.g. `auth (was Cognito)`, `scope orders-api/orders.write`, `API key`. */
   readonly what: string;
 }
 
@@ -557,7 +557,7 @@ function stageSummary(index: PlanIndex, side: Side, node: Node, routes: RouteDif
   };
 }
 
-/** `GET /search` before `GET /users`: by path, then method. */
+/** `GET /search` before `GET /orders`: by path, then method. */
 function routeOrder(a: string, b: string): number {
   const [ma = '', pa = ''] = a.split(' ');
   const [mb = '', pb = ''] = b.split(' ');
@@ -800,7 +800,7 @@ const describeMethodSettings: Describe = (_index, rc, kind) => {
   return { name, details };
 };
 
-/** `users/{id}/GET` → `GET /users/{id}` (API Gateway's method path: the resource path without its `/`, then the method). */
+/** `orders/{id}/GET` → `GET /orders/{id}` (API Gateway's method path: the resource path without its `/`, then the method). */
 export function methodPathRoute(methodPath: string): string {
   const cut = methodPath.lastIndexOf('/');
   if (cut < 0) return methodPath;

@@ -99,7 +99,7 @@ export interface CostInputs {
  * The monthly cost of a plan's current state and of what it plans, for one traffic profile.
  *
  * @example
- * const estimate = estimateCost(JSON.parse(readFileSync('plans/users-api-dev/plan.json', 'utf8')), {
+ * const estimate = estimateCost(JSON.parse(readFileSync('plans/orders-api-dev/plan.json', 'utf8')), {
  *   traffic: api.stages.dev.traffic,
  *   prices: (region) => loadPriceTable(infraDir, region),
  *   durations: loadDurations(infraDir),
@@ -175,7 +175,7 @@ interface World {
 
 /**
  * The region of the plan's default AWS provider, when it is a constant.
- * @example planRegion(JSON.parse(readFileSync('plans/users-api-dev/plan.json', 'utf8'))) // 'eu-west-1'
+ * @example planRegion(JSON.parse(readFileSync('plans/orders-api-dev/plan.json', 'utf8'))) // 'eu-west-1'
  */
 export function planRegion(plan: PlanJson): string | undefined {
   const region = (plan.configuration?.provider_config?.aws?.expressions?.region as { constant_value?: unknown } | undefined)?.constant_value;

@@ -82,7 +82,7 @@ export function clearPlanFiles(outDir: string): void {
 /**
  * Plans one synthesized stack and writes its four files, or none when a step fails. When `terraform init` cannot
  * install the provider, the files of an earlier run are left alone and the error says what to set.
- * @example await planStack({ stack: 'users-api-dev', dir, outDir: 'plans/users-api-dev', env: terraformEnv(...) })
+ * @example await planStack({ stack: 'orders-api-dev', dir, outDir: 'plans/orders-api-dev', env: terraformEnv(...) })
  */
 export async function planStack(options: StackPlanOptions): Promise<StackPlanResult> {
   const { stack, dir, env } = options;
@@ -380,7 +380,7 @@ export function stackReport(result: StackPlanResult, synthMs: number, baseDir: s
   return lines;
 }
 
-/** `infra/plans/users-api-dev/summary.md` under `baseDir`, the absolute path elsewhere. */
+/** `infra/plans/orders-api-dev/summary.md` under `baseDir`, the absolute path elsewhere. */
 function shortPath(path: string, baseDir: string): string {
   const short = relative(baseDir, path);
   return short.startsWith('..') || isAbsolute(short) ? path : short;

@@ -20,7 +20,7 @@ const MAX_ITEMS_PER_GROUP = 12;
  * summary sits under the plan comment's own heading.
  *
  * @example
- * const plan = JSON.parse(readFileSync('infra/plans/users-api-dev/plan.json', 'utf8'));
+ * const plan = JSON.parse(readFileSync('infra/plans/orders-api-dev/plan.json', 'utf8'));
  * writeFileSync('summary.md', planSummaryMarkdown(plan));
  * // #### API Gateway changes
  * // **Plan:** 2 to add, 1 to change, 1 to destroy.

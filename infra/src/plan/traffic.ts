@@ -6,7 +6,7 @@
 /** Where viewers are: CloudFront prices data out and requests by the edge's geography. */
 export type ViewerGeography = 'europe' | 'unitedStates';
 
-/** One route's part of the traffic, keyed by `METHOD /path` as the route table writes it (`GET /users/{id}`). */
+/** One route's part of the traffic, keyed by `METHOD /path` as the route table writes it (`GET /orders/{id}`). */
 export interface RouteTraffic {
   /** Share of all requests, 0..1; the shares of a profile add up to 1. */
   readonly share: number;

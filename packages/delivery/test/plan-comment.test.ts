@@ -204,7 +204,7 @@ describeWithTool('terraform with the aws provider', 'missing' in real ? real.mis
     const body = renderPlanComment({ stack: 'users-api-dev', ok: true, summaryMarkdown: summary, planJson: small.json, planText: small.text });
 
     expect(summary).toContain('**Plan:** 7 to add, 0 to change, 0 to destroy.');
-    expect(summary).toMatch(/\| `\+` \| `GET \/users` \| no \|.*\| `limit` \|/);
+    expect(summary).toMatch(/\| `\+` \| `GET \/users` \| `none` \| no \|.*\| `limit` \|/);
     expect(summary).toContain('- **Redeploy:** yes');
     expect(body.indexOf(summary.trim())).toBeGreaterThan(-1);
     expect(body.indexOf(summary.trim())).toBeLessThan(body.indexOf('<details><summary>Raw plan'));

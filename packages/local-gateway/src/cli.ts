@@ -10,7 +10,7 @@ import { loadStackFile } from './terraform-stack';
 const USAGE = `Usage: portico-gateway --stack <cdk.tf.json> --stage <name> [options]
 
 Options:
-  --stack <file>          synthesized Terraform JSON (e.g. infra/cdktf.out/stacks/users-api-dev/cdk.tf.json)
+  --stack <file>          synthesized Terraform JSON (e.g. infra/cdktf.out/stacks/orders-api-dev/cdk.tf.json)
   --stage <name>          stage to serve (e.g. dev)
   --port <n>              port (default 3000, or $PORT)
   --host <h>              host (default 127.0.0.1, or $HOST)

@@ -44,7 +44,7 @@ export function splitHandler(handler: string): { modulePath: string; exportName:
  *
  * @example
  * const code = prepareFunctionCode(fn, overrides.get(fn.functionName));
- * code.handlerFile; // '/tmp/portico-fn-users-abc/index.mjs'
+ * code.handlerFile; // '/tmp/portico-fn-orders-abc/index.mjs'
  */
 export function prepareFunctionCode(fn: LambdaFunctionDef, override?: string): FunctionCode {
   const { modulePath, exportName } = splitHandler(fn.handler);

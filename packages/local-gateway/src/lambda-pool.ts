@@ -151,7 +151,7 @@ type RuntimeMessage =
  * The execution environments of one function.
  *
  * @example
- * const pool = new FunctionPool(stack.functions.get('users-api')!, { region: 'us-east-1' });
+ * const pool = new FunctionPool(stack.functions.get('orders-api')!, { region: 'us-east-1' });
  * const { outcome, coldStartMs } = await pool.invoke(event, requestId);
  * await pool.close();
  */

@@ -62,7 +62,7 @@ export function reject(rt: StageRuntime, ctx: RequestContext, error: GatewayErro
 
 /**
  * Route: the stage, then the resource and method. Anything unknown is 403 Missing Authentication Token, as on AWS.
- * Slashes right after the stage are merged (`/dev//users` reaches `/users`); `requestContext.path` keeps them.
+ * Slashes right after the stage are merged (`/dev//orders` reaches `/orders`); `requestContext.path` keeps them.
  */
 export function route(rt: StageRuntime, ctx: RequestContext): GatewayError | undefined {
   const raw = ctx.rawPath;
@@ -266,8 +266,6 @@ export async function integrate(rt: StageRuntime, ctx: RequestContext): Promise<
   const plan = ctx.plan!;
   ctx.traceId = newTraceId(ctx.epoch);
   const event = proxyEvent(rt, ctx, ctx.traceId);
-  if (ctx.authorizer) event.requestContext.authorizer = ctx.authorizer.event;
-  if (ctx.identity) Object.assign(event.requestContext.identity, ctx.identity);
   const outcome = await invokeWithTimeout(plan.pool!, event, ctx.requestId, plan.timeoutMs);
   if (outcome === 'gateway-timeout') {
     ctx.note += ' (integration timeout)';
@@ -283,8 +281,8 @@ export async function integrate(rt: StageRuntime, ctx: RequestContext): Promise<
 }
 
 /**
- * The proxy event for this request, from `@portico/http`'s builder. The builder takes no authorizer or caller, so the
- * integration sets `requestContext.authorizer` and the identity's IAM fields on the object it returns.
+ * The proxy event for this request, from `@portico/http`'s builder (the one `createProxyEvent` uses too): the
+ * authorizer's `requestContext.authorizer` and an IAM caller's identity fields included.
  */
 function proxyEvent(rt: StageRuntime, ctx: RequestContext, traceId: string): FullProxyEvent {
   const { resource } = ctx.route!;
@@ -314,6 +312,8 @@ function proxyEvent(rt: StageRuntime, ctx: RequestContext, traceId: string): Ful
     extendedRequestId: ctx.extendedRequestId,
     requestTimeEpoch: ctx.epoch,
     apiKey: ctx.binding ? { value: ctx.binding.key.value, id: ctx.binding.key.id } : undefined,
+    authorizer: ctx.authorizer?.event,
+    identity: ctx.identity,
   });
 }
 

@@ -29,8 +29,8 @@ interface Found<T> {
  *
  * @example
  * const router = createResourceRouter<string>();
- * router.add('GET', '/users/{id}', 'getUser');
- * router.match('GET', '/users/a%20b'); // { status: 200, value: 'getUser', route: '/users/{id}', params: { id: 'a b' }, rawParams: { id: 'a%20b' } }
+ * router.add('GET', '/orders/{id}', 'getOrder');
+ * router.match('GET', '/orders/a%20b'); // { status: 200, value: 'getOrder', route: '/orders/{id}', params: { id: 'a b' }, rawParams: { id: 'a%20b' } }
  */
 export function createResourceRouter<T>(): Router<T> {
   const root: Node<T> = { literal: new Map() };
@@ -155,7 +155,7 @@ export interface ResourceMethod {
  *
  * @example
  * const router = routeApi(api);
- * router.match('GET', '/users/42'); // { status: 200, value: { resource, method }, rawParams: { id: '42' }, … }
+ * router.match('GET', '/orders/42'); // { status: 200, value: { resource, method }, rawParams: { id: '42' }, … }
  */
 export function routeApi(api: RestApiDef): Router<ResourceMethod> {
   const router = createResourceRouter<ResourceMethod>();

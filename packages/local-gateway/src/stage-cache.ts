@@ -1,7 +1,7 @@
 /**
  * The stage cache: integration responses kept for a TTL, keyed by method + resource path + the integration's cache
  * key parameters only. Like AWS, a path parameter is *not* part of the key unless it is listed
- * (`method.request.path.id`) — the classic "every /users/{id} returns the first user" trap is reproduced on purpose.
+ * (`method.request.path.id`) — the classic "every /orders/{id} returns the first order" trap is reproduced on purpose.
  *
  * The cache holds at most its cluster's size (`cache_cluster_size`, 0.5 GB by default). AWS documents the sizes but
  * not how a full cache makes room; locally, expired entries go first, then the least recently used ones.

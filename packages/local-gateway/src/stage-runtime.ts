@@ -38,7 +38,7 @@ export interface KeyBinding {
 
 /** What a request to one method needs from the stack, worked out on its first request. */
 export interface MethodPlan {
-  /** Key of a usage plan's per-method throttle: `/users/{id}/GET`. */
+  /** Key of a usage plan's per-method throttle: `/orders/{id}/GET`. */
   clientThrottleKey: string;
   stageBucket: TokenBucket | null;
   /** The method's own `caching_enabled` (undefined: `*​/*` decides, for GET only). */
@@ -100,7 +100,7 @@ export interface StageRuntime {
 /**
  * @example
  * const runtime = createStageRuntime(loadStackFile('cdk.tf.json'), { stage: 'dev', clock: SYSTEM_CLOCK });
- * runtime.router.match('GET', '/users/42');
+ * runtime.router.match('GET', '/orders/42');
  */
 export function createStageRuntime(stack: Stack, options: StageRuntimeOptions): StageRuntime {
   const api = pickApi(stack, options);

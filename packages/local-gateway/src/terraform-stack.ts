@@ -29,7 +29,7 @@ export interface LoadStackOptions {
  * Reads and loads a stack file.
  *
  * @example
- * const stack = loadStackFile('infra/cdktf.out/stacks/users-api-dev/cdk.tf.json');
+ * const stack = loadStackFile('infra/cdktf.out/stacks/orders-api-dev/cdk.tf.json');
  */
 export function loadStackFile(file: string): Stack {
   const json = JSON.parse(readFileSync(file, 'utf8')) as Json;
@@ -41,7 +41,7 @@ export function loadStackFile(file: string): Stack {
  * cannot emulate (non-proxy AWS integrations, HTTP integrations, OpenAPI `body` APIs, authorizers whose function or user pool is not in the stack).
  *
  * @example
- * const stack = loadStack(JSON.parse(readFileSync('cdk.tf.json', 'utf8')), { dir: 'infra/cdktf.out/stacks/users-api-dev' });
+ * const stack = loadStack(JSON.parse(readFileSync('cdk.tf.json', 'utf8')), { dir: 'infra/cdktf.out/stacks/orders-api-dev' });
  * stack.apis[0].stages.get('dev');
  */
 export function loadStack(json: Json, options: LoadStackOptions = {}): Stack {

@@ -1,3 +1,4 @@
+import { readCognito } from '@portico/http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,14 @@ describe('Cognito user pool authorizers over HTTP', () => {
     expect(claims.auth_time).toMatch(/^\d+$/);
     expect(claims.sub).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     for (const value of Object.values(claims)) expect(typeof value).toBe('string');
+    // What a handler's req.auth becomes from it (@portico/http reads the event the gateway built).
+    expect(readCognito(res.json().event.requestContext.authorizer)).toMatchObject({
+      kind: 'cognito',
+      sub: claims.sub,
+      username: 'alice',
+      groups: ['admins', 'editors'],
+      scopes: [],
+    });
   });
 
   it('accepts the token with a Bearer prefix too', async () => {

@@ -1,3 +1,4 @@
+import { readIam } from '@portico/http';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { defaultCredentials, type LocalCredentials } from '../src/index';
@@ -87,6 +88,7 @@ describe('AWS_IAM methods over HTTP', () => {
     });
     expect(identity.caller).toMatch(/^AIDA[A-Z0-9]{17}$/);
     expect(identity.user).toBe(identity.caller);
+    expect(readIam(identity)).toMatchObject({ kind: 'iam', caller: identity.caller, userArn: identity.userArn, accessKey: identity.accessKey });
   });
 
   it('names an assumed role\'s session in caller and user', async () => {

@@ -1,3 +1,4 @@
+import { readLambda } from '@portico/http';
 import { request } from './helpers';
 import { startAuthGateway, type AuthHarness } from './auth-helpers';
 
@@ -40,6 +41,7 @@ describe('Lambda authorizers over HTTP', () => {
       const received = JSON.parse(event.requestContext.authorizer.event);
       expect(received).toEqual({ type: 'TOKEN', authorizationToken: 'Bearer event', methodArn: `arn:aws:execute-api:eu-west-1:123456789012:${api}/test/GET/token` });
       expect(event.requestContext.authorizer.principalId).toBe('user-42');
+      expect(readLambda(event.requestContext.authorizer)).toMatchObject({ kind: 'lambda', principalId: 'user-42' });
       expect(typeof event.requestContext.authorizer.integrationLatency).toBe('number');
     });
 

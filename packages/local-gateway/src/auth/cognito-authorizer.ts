@@ -10,6 +10,7 @@
  * REST APIs render them: `exp`/`iat` as Java dates (`Wed Feb 12 00:16:27 UTC 2020`), lists joined with commas
  * (`cognito:groups`: `admins,editors`), numbers and booleans as their text.
  */
+import { cognitoAuthorizer } from '@portico/http';
 import { decodeJwt } from 'jose';
 import type { LocalUserPool } from '../cognito/local-user-pool';
 import { GatewayError, unauthorized } from '../gateway-responses';
@@ -61,35 +62,9 @@ export async function authorizeCognito(
   const clientId = claims.token_use === 'id' ? claims.aud : claims.client_id;
   if (typeof clientId !== 'string' || !pool.def.clients.has(clientId)) return refuse(`app client ${String(clientId)} is not one of ${pool.id}'s`);
 
-  const shown = Object.create(null) as Record<string, string>;
+  // Rendered by @portico/http, as its test events render them: one answer to "what does the handler read".
+  const { claims: shown } = cognitoAuthorizer(claims);
   const vars = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(claims)) {
-    const text = claimText(name, value);
-    shown[name] = text;
-    vars[`authorizer.claims.${name}`] = text;
-  }
+  for (const name of Object.keys(shown)) vars[`authorizer.claims.${name}`] = shown[name]!;
   return { event: { claims: shown }, vars };
-}
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** A claim as REST APIs hand it to the integration: text. */
-function claimText(name: string, value: unknown): string {
-  if ((name === 'exp' || name === 'iat') && typeof value === 'number') return javaDate(value * 1000);
-  if (Array.isArray(value)) return value.map(String).join(',');
-  if (value !== null && typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-/**
- * Java's `Date.toString()` in UTC: `Wed Feb 12 00:16:27 UTC 2020`.
- *
- * @example
- * javaDate(Date.UTC(2020, 1, 12, 0, 16, 27)); // 'Wed Feb 12 00:16:27 UTC 2020'
- */
-export function javaDate(epochMs: number): string {
-  const d = new Date(epochMs);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }

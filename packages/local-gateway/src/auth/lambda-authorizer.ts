@@ -15,6 +15,7 @@
  *   for each method ARN — so a policy that allows only the first method's ARN denies the others until it expires,
  *   AWS's documented trap ("ensure that the policy applies to all resources and methods").
  */
+import { lambdaAuthorizer } from '@portico/http';
 import type { Clock } from '../clock';
 import { accessDenied, authorizerConfigurationError, GatewayError, unauthorized } from '../gateway-responses';
 import { javaMatches } from '../java-regex';
@@ -142,15 +143,10 @@ export class LambdaAuthorizer {
 }
 
 function toResult(output: AuthorizerOutput, latencyMs: number): AuthorizerResult {
-  const event: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  // The integration's view, rendered by @portico/http as its test events render it; latency 0 from the cache.
+  const event = lambdaAuthorizer(output.principalId, output.context, latencyMs);
   const vars: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [key, value] of Object.entries(output.context)) {
-    event[key] = value;
-    vars[`authorizer.${key}`] = value;
-  }
-  event.principalId = output.principalId;
-  // API Gateway adds how long the authorizer took (0 when its result came from the cache).
-  event.integrationLatency = latencyMs;
+  for (const [key, value] of Object.entries(output.context)) vars[`authorizer.${key}`] = value;
   vars['authorizer.principalId'] = output.principalId;
   return { event, vars, usageIdentifierKey: output.usageIdentifierKey };
 }

@@ -22,8 +22,8 @@ export interface MethodArnParts {
 
 /**
  * @example
- * methodArn({ region: 'eu-west-1', accountId: '123456789012', apiId: 'a1b2c3', stage: 'dev', httpMethod: 'GET', path: 'users/42' });
- * // 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/users/42'
+ * methodArn({ region: 'eu-west-1', accountId: '123456789012', apiId: 'a1b2c3', stage: 'dev', httpMethod: 'GET', path: 'orders/42' });
+ * // 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/orders/42'
  */
 export function methodArn(parts: MethodArnParts): string {
   return `arn:aws:execute-api:${parts.region}:${parts.accountId}:${parts.apiId}/${parts.stage}/${parts.httpMethod}/${parts.path}`;
@@ -119,7 +119,7 @@ const INVOKE_ACTION = 'execute-api:Invoke';
  * allowing what AWS might refuse would hide a bug).
  *
  * @example
- * evaluatePolicy(output.statements, 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/users/42'); // 'allow'
+ * evaluatePolicy(output.statements, 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/orders/42'); // 'allow'
  */
 export function evaluatePolicy(statements: readonly PolicyStatement[], arn: string): PolicyDecision {
   let allowed = false;
@@ -144,7 +144,7 @@ function actionLike(pattern: string): boolean {
  * in the last part (`{apiId}/{stage}/{METHOD}/{path}`) `*` spans slashes. `*` alone matches every resource.
  *
  * @example
- * arnLike('arn:aws:execute-api:*:*:a1b2c3/dev/*', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/users'); // true
+ * arnLike('arn:aws:execute-api:*:*:a1b2c3/dev/*', 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/orders'); // true
  */
 export function arnLike(pattern: string, arn: string): boolean {
   if (pattern === '*') return true;

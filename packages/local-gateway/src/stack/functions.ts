@@ -5,7 +5,7 @@ import { block, optionalNumber, type StackReader } from './resolver';
 
 /**
  * @example
- * readFunctions(reader).get('users-api-dev-handler'); // { handler: 'handler.handler', filename: '/…/lambda.zip', … }
+ * readFunctions(reader).get('orders-api-dev-handler'); // { handler: 'handler.handler', filename: '/…/lambda.zip', … }
  */
 export function readFunctions(reader: StackReader): Map<string, LambdaFunctionDef> {
   const { resolver, str } = reader;

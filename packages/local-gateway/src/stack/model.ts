@@ -82,7 +82,7 @@ export interface MethodDef {
 
 export interface ResourceDef {
   id: string;
-  /** `/users/{id}` */
+  /** `/orders/{id}` */
   path: string;
   parentId?: string;
   pathPart: string;
@@ -112,7 +112,7 @@ export interface StageDef {
   cacheClusterEnabled: boolean;
   /** `cache_cluster_size` in GB (0.5 … 237), what the stage cache may hold; 0.5 when the stack leaves it out. */
   cacheClusterSizeGb: number;
-  /** `*​/*` or `users/{id}/GET` → settings */
+  /** `*​/*` or `orders/{id}/GET` → settings */
   methodSettings: Map<string, MethodSettingDef>;
 }
 

@@ -19,7 +19,7 @@ export interface RestApis {
 /**
  * @example
  * const apis = readRestApis(reader);
- * [...apis.byId.values()][0].resources; // Map of id → { path: '/users/{id}', … }
+ * [...apis.byId.values()][0].resources; // Map of id → { path: '/orders/{id}', … }
  */
 export function readRestApis(reader: StackReader): RestApis {
   const { resolver, str, id } = reader;

@@ -15,7 +15,7 @@ const AUTHORIZATION_TYPES = new Set<AuthorizationType>(['NONE', 'CUSTOM', 'COGNI
  *
  * @example
  * readRoutes(reader, apis, functions);
- * resource.methods.get('GET').integration; // { type: 'AWS_PROXY', functionName: 'users-api-dev-handler', … }
+ * resource.methods.get('GET').integration; // { type: 'AWS_PROXY', functionName: 'orders-api-dev-handler', … }
  */
 export function readRoutes(reader: StackReader, apis: RestApis, functions: Map<string, LambdaFunctionDef>): void {
   const { resolver, str } = reader;

@@ -1,10 +1,10 @@
-/** `aws_dynamodb_table`: the tables `pnpm dev` creates in its local DynamoDB (the users-table construct's output). */
+/** `aws_dynamodb_table`: the tables `pnpm dev` creates in its local DynamoDB (the table construct's output). */
 import type { TableDef } from './model';
 import { blockList, type StackReader } from './resolver';
 
 /**
  * @example
- * readTables(reader); // [{ name: 'users-api-dev-users', hashKey: 'id', … }]
+ * readTables(reader); // [{ name: 'orders-api-dev-orders', hashKey: 'id', … }]
  */
 export function readTables(reader: StackReader): TableDef[] {
   const { resolver, str } = reader;
