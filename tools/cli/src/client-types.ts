@@ -8,6 +8,8 @@
  *                  (openapi-typescript types no security schemes, and a client sends the key only where a route asks)
  *   authorizers.ts each Lambda authorizer's header and the operations it guards, so a client sends a token (say a
  *                  partner's) only where a route asks for that authorizer's; written only when the API has one
+ *   bearer.ts      the operations that take a bearer token in `Authorization` (a Cognito user pool's); written only
+ *                  when the API has such operations
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +26,8 @@ export interface ApiKeyUse {
   operations: string[];
 }
 
-/** The operations (`"PUT /path"`) whose security (their own, else the document's) names `scheme` in any alternative. */
-function operationsUsing(doc: OpenAPI3, scheme: string): string[] {
+/** The operations (`"PUT /path"`) whose security (their own, else the document's) names one of `schemes` in any alternative. */
+function operationsUsing(doc: OpenAPI3, ...schemes: readonly string[]): string[] {
   const operations: string[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {
@@ -33,7 +35,7 @@ function operationsUsing(doc: OpenAPI3, scheme: string): string[] {
       if (!operation) continue;
       const security = operation.security ?? doc.security ?? [];
       // Any alternative that names the scheme: API Gateway's checks are all or nothing per method.
-      if (security.some((requirement) => scheme in requirement)) operations.push(`${method.toUpperCase()} ${path}`);
+      if (security.some((requirement) => schemes.some((name) => name in requirement))) operations.push(`${method.toUpperCase()} ${path}`);
     }
   }
   return operations;
@@ -58,6 +60,20 @@ export function apiKeyUse(doc: OpenAPI3): ApiKeyUse | undefined {
   if (schemes.length > 1) throw new Error(`Expected one header apiKey security scheme, found ${schemes.map(([name]) => name).join(', ')}`);
   const [name, scheme] = schemes[0]!;
   return { header: (scheme as { name: string }).name.toLowerCase(), operations: operationsUsing(doc, name) };
+}
+
+/**
+ * The operations that take a bearer token in `Authorization`: their security names an `http` `bearer` or an
+ * `openIdConnect` scheme (how `@portico/http/openapi` writes a Cognito user pool, without or with its issuer).
+ *
+ * @example
+ * bearerOperations(doc); // ['POST /users', 'DELETE /users/{id}']
+ */
+export function bearerOperations(doc: OpenAPI3): string[] {
+  const names = Object.entries(doc.components?.securitySchemes ?? {})
+    .filter(([, scheme]) => 'type' in scheme && ((scheme.type === 'http' && scheme.scheme.toLowerCase() === 'bearer') || scheme.type === 'openIdConnect'))
+    .map(([name]) => name);
+  return names.length === 0 ? [] : operationsUsing(doc, ...names);
 }
 
 /** A Lambda authorizer a document's operations may require. */
@@ -105,7 +121,8 @@ export interface ClientTypesOptions {
 }
 
 /**
- * Generates a client's types, its API-key module and its authorizers module from the API's OpenAPI document; returns the files it rewrote.
+ * Generates a client's types, its API-key module, and its authorizers and bearer modules (when the API has such
+ * operations) from the API's OpenAPI document; returns the files it rewrote.
  *
  * @example
  * await generateClientTypes({ spec: '../dist/openapi.json', outDir: 'src/generated', typesFile: 'orders-api.ts', api: 'the orders API', build: 'pnpm --filter @portico/orders-api build' });
@@ -144,5 +161,15 @@ export async function generateClientTypes(options: ClientTypesOptions): Promise<
   const authorizerFile = join(outDir, 'authorizers.ts');
   if (authorizers.length === 0) rmSync(authorizerFile, { force: true });
   else if (writeIfChanged(authorizerFile, authorizerModule)) written.push('authorizers.ts');
+  const bearer = bearerOperations(doc);
+  const bearerModule = [
+    header,
+    '/** Operations (`METHOD /path/{template}`) that take a bearer token (`Authorization`). */',
+    `export const BEARER_OPERATIONS: ReadonlySet<string> = new Set(${JSON.stringify(bearer)});`,
+    '',
+  ].join('\n');
+  const bearerFile = join(outDir, 'bearer.ts');
+  if (bearer.length === 0) rmSync(bearerFile, { force: true });
+  else if (writeIfChanged(bearerFile, bearerModule)) written.push('bearer.ts');
   return written;
 }
