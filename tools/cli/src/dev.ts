@@ -304,18 +304,21 @@ async function ensureTables(stack: Stack, config: ApiConfig, api: DiscoveredApi,
   const names = Object.fromEntries(
     Object.keys(config.tables ?? {}).map((key) => [key, stack.tables.find((t) => t.name.endsWith(`-${key}`))?.name ?? key]),
   );
-  let seeded = '';
+  for (const table of stack.tables) log(`dev: table ${table.name} ${created.includes(table.name) ? 'created' : 'ready'}`);
   const seedFile = join(api.dir, 'src', 'seed.ts');
-  if (stack.tables.length > 0 && existsSync(seedFile)) {
-    const empty = (await Promise.all(stack.tables.map((t) => db.isEmpty(t.name)))).every(Boolean);
-    if (empty) {
-      const mod = (await import(pathToFileURL(seedFile).href)) as { default?: Seed };
-      if (typeof mod.default !== 'function') throw new Error(`${seedFile} must export default async function seed(context)`);
-      seeded = (await mod.default({ tables: names, endpoint: db.endpoint, region: stack.region })) || 'seeded';
-    }
+  if (stack.tables.length === 0 || !existsSync(seedFile)) return;
+  const empty = await Promise.all(stack.tables.map((t) => db.isEmpty(t.name)));
+  if (empty.every(Boolean)) {
+    const mod = (await import(pathToFileURL(seedFile).href)) as { default?: Seed };
+    if (typeof mod.default !== 'function') throw new Error(`${seedFile} must export default async function seed(context)`);
+    log(`dev: ${api.config.name}: ${(await mod.default({ tables: names, endpoint: db.endpoint, region: stack.region })) || 'seeded'}`);
+    return;
   }
-  for (const table of stack.tables) {
-    log(`dev: table ${table.name} ${created.includes(table.name) ? 'created' : 'ready'}${seeded ? ` (${seeded})` : ''}`);
+  // The seed writes every table at once, so it runs only into empty ones: a table added to an API whose other tables
+  // hold local data starts empty, and saying so beats a dev login that mysteriously fails.
+  const unseeded = stack.tables.filter((t, i) => empty[i] && created.includes(t.name)).map((t) => t.name);
+  if (unseeded.length > 0) {
+    log(`dev: ${unseeded.join(', ')} left empty: the seed (src/seed.ts) runs only when every table of ${api.config.name} is empty; remove the local data (the folder printed beside dynalite above) to seed again`);
   }
 }
 
