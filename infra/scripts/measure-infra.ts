@@ -60,6 +60,21 @@ function timeProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
+/** The "after this plan" column of a summary's monthly cost table, by service, and its traffic line. */
+function costOf(summaryFile: string): { services: Map<string, string>; traffic: string } {
+  const text = readFileSync(summaryFile, 'utf8');
+  const section = text.slice(text.indexOf('#### Monthly cost estimate'));
+  const lines = section.split('\n');
+  const header = lines.findIndex((line) => line.startsWith('| service |'));
+  const services = new Map<string, string>();
+  for (let i = header; header >= 0 && i < lines.length && lines[i]!.startsWith('|'); i++) {
+    const line = lines[i]!;
+    const cells = line.split('|').map((cell) => cell.trim());
+    if (cells.length === 6 && cells[1] && !['service', '---'].includes(cells[1])) services.set(cells[1].replace(/\*|⚠️/g, '').trim(), cells[3]!.replace(/\*/g, ''));
+  }
+  return { services, traffic: /Traffic: ([\d,]+ requests a month)/.exec(section)?.[1] ?? 'n/a' };
+}
+
 function countResources(stackDir: string): number {
   const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   return Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
@@ -129,6 +144,9 @@ async function main(): Promise<void> {
         else if (cost && 'refused' in cost) t.cost = `not estimated: ${cost.refused}`;
       }
     }
+    // The estimates of the last round's plans (they do not change between rounds: same plan, same inputs).
+    const costs = new Map(stacks.map(({ name }) => [name, costOf(join(work, 'plans', name, 'summary.md'))]));
+    const services = [...new Set([...costs.values()].flatMap((c) => [...c.services.keys()]))];
 
     const applyLines: string[] = [];
     const motoProblem = rounds.apply > 0 ? (await import('../test/support/tools')).motoProblem(env) : 'not asked for (--apply-rounds 0)';
@@ -139,19 +157,23 @@ async function main(): Promise<void> {
       const { startMoto } = await import('../test/support/moto');
       const times = { apply: [] as number[], reapply: [] as number[], destroy: [] as number[] };
       let counts = '';
-      for (let round = 0; round < rounds.apply; round++) {
-        const moto = await startMoto(env);
-        try {
-          const motoEnv = { ...env, AWS_ENDPOINT_URL: moto.endpoint, PORTICO_STATE_DIR: join(work, `moto-state-${round}`) };
-          const options = { api, stage: 'dev', env: motoEnv, log: () => {}, cliConfigDir: join(work, 'terraform-cli') };
-          const applied = await deploy(options);
-          times.apply.push(applied.timings.applyMs);
-          counts = `${applied.resources.added} resources${applied.omitted.length ? `; left out for the emulator: ${applied.omitted.join(', ')}` : ''}`;
-          times.reapply.push((await deploy(options)).timings.applyMs);
-          times.destroy.push((await deploy({ ...options, destroy: true })).timings.applyMs);
-        } finally {
-          await moto.stop();
+      try {
+        for (let round = 0; round < rounds.apply; round++) {
+          const moto = await startMoto(env);
+          try {
+            const motoEnv = { ...env, AWS_ENDPOINT_URL: moto.endpoint, PORTICO_STATE_DIR: join(work, `moto-state-${round}`) };
+            const options = { api, stage: 'dev', env: motoEnv, log: () => {}, cliConfigDir: join(work, 'terraform-cli') };
+            const applied = await deploy(options);
+            times.apply.push(applied.timings.applyMs);
+            counts = `${applied.resources.added} resources${applied.omitted.length ? `; left out for the emulator: ${applied.omitted.join(', ')}` : ''}`;
+            times.reapply.push((await deploy(options)).timings.applyMs);
+            times.destroy.push((await deploy({ ...options, destroy: true })).timings.applyMs);
+          } finally {
+            await moto.stop();
+          }
         }
+      } catch (error) {
+        applyLines.push(`Apply on moto_server failed, so these are the rounds that finished: ${(error as Error).message.split('\n')[0]}`, '');
       }
       const stack = `${api.config.name}-dev`;
       applyLines.push(
@@ -176,6 +198,10 @@ async function main(): Promise<void> {
     const planRows = stacks.map(({ name }) => {
       const t = planTimes.get(name)!;
       return `| \`${name}\` | ${t.resources ?? 'n/a'} | ${range(t.init, sText)} | ${range(t.plan, sText)} | ${range(t.show, sText)} | ${t.cost ?? 'n/a'} |`;
+    });
+    const costRows = stacks.map(({ name }) => {
+      const c = costs.get(name)!;
+      return `| \`${name}\` | ${c.traffic} | ${services.map((service) => c.services.get(service) ?? 'n/a').join(' | ')} |`;
     });
     const report = `# Infrastructure timings: synth, plan, apply
 
@@ -205,6 +231,14 @@ Per stack, median (min–max); the cost estimate is the one each plan's \`summar
 | stack | resources | \`terraform init\` | \`terraform plan\` | \`show -json\` + \`show\` | monthly cost estimate |
 | :-- | --: | --: | --: | --: | :-- |
 ${planRows.join('\n')}
+
+The monthly cost estimates of those plans, after the plan, by service (from each stack's \`summary.md\`: traffic from
+the API's config, prices from \`infra/cost/prices/\`, durations from the app's \`cost/lambda-durations.json\`; "not
+priced" where the price table has no figure for the region):
+
+| stack | traffic | ${services.join(' | ')} |
+| :-- | :-- | ${services.map(() => '--:').join(' | ')} |
+${costRows.join('\n')}
 
 ## Apply on the emulator
 

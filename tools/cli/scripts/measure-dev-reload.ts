@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const startup: number[] = [];
   const firstAnswer: number[] = [];
+  const firstCold: number[] = [];
   const reload: number[] = [];
   const reloadCold: number[] = [];
   const polls: number[] = [];
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
         const hello = `${dev.apis[0]!.url}/hello`;
         await waitForMessage(hello, 'Hello, World!');
         firstAnswer.push(performance.now() - started);
+        const cold = lastColdStart(log);
+        if (cold !== undefined) firstCold.push(cold);
         for (let edit = 0; edit < edits; edit++) {
           // Settle: the previous build's watcher events, the gateway's reload and the next edit are apart.
           await sleep(500);
@@ -142,6 +145,7 @@ ${POLL_MS} ms: the watch build, the gateway's reload of the function and its col
 | of which the function's cold start, as the gateway logs it | ${reloadCold.length ? spread(reloadCold) : 'not logged'} |
 | start → every gateway listening (${startup.length} starts) | ${spread(startup)} |
 | start → first \`GET /hello\` answered (a restart instead of a reload) | ${spread(firstAnswer)} |
+| of which the first request's cold start, as the gateway logs it | ${firstCold.length ? spread(firstCold) : 'not logged'} |
 | restart ÷ reload, medians | ${(median(firstAnswer) / median(reload)).toFixed(1)}x |
 
 Requests per edit until the new message came back: median ${median(polls)}.
