@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
 const reportFile = join(packageDir, 'reports', 'schema-libraries.md');
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '31' } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { rounds: { type: 'string', default: '31' } } });
 const rounds = Number(values.rounds);
 
 const variants = [
