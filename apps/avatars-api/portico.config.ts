@@ -1,11 +1,12 @@
 /**
  * The avatars API, as Portico deploys and serves it: small PNG and JPEG images per user. Different in shape from the
  * users API on purpose — binary bodies both ways (the REST API's binary media types, `isBase64Encoded`, conversion
- * driven by `Accept`), a `{proxy+}` catch-all, its own table and its own usage plan — and declared without a line of
- * infra or gateway code.
+ * driven by `Accept`), a `{proxy+}` catch-all, its own tables, its own usage plan and a TOKEN Lambda authorizer for
+ * the partners that write avatars — and declared without a line of infra or gateway code.
  */
 import { defineApi, type StageSettings, type TrafficProfile } from '@portico/infra/api';
 import { routeList } from './src/routes';
+import { PARTNER_AUTHORIZATION, PARTNERS_TABLE_ENV } from './src/partners';
 import { AVATARS_TABLE_ENV } from './src/store';
 
 /**
@@ -73,6 +74,30 @@ export default defineApi({
       env: AVATARS_TABLE_ENV,
       // Exactly what src/store.ts calls (test/iam.test.ts records the calls and compares).
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    },
+    // Partners by the SHA-256 of their token (src/partners.ts). The API's function never reads it: only the partner
+    // authorizer does, with its own role (auth.authorizers.partner.tables), so the handler's role gets no action on it.
+    partners: {
+      partitionKey: { name: 'tokenHash', type: 'S' },
+      env: PARTNERS_TABLE_ENV,
+      actions: [],
+    },
+  },
+  auth: {
+    authorizers: {
+      // Writes need a partner's token (src/authorizers/partner.ts).
+      partner: {
+        type: 'TOKEN',
+        entry: 'src/authorizers/partner.ts',
+        identitySource: 'method.request.header.Authorization',
+        // `Bearer ptk_` + 43 base64url characters, or API Gateway answers 401 without invoking the function.
+        validationExpression: PARTNER_AUTHORIZATION.source,
+        // AWS's default: a partner's writes cost one authorizer call and one partners read per token per five
+        // minutes, and a deactivated token stops working within five minutes (at once after a cache flush).
+        resultTtlSeconds: 300,
+        // Exactly what src/partners.ts's find() calls (test/iam.test.ts records the calls and compares).
+        tables: { partners: ['dynamodb:GetItem'] },
+      },
     },
   },
   // The types sent and answered as bytes. `image/*` too: a browser's <img> asks with `Accept: image/avif,image/webp,…`,

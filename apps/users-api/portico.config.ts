@@ -1,7 +1,7 @@
 /**
- * The users API, as Portico deploys and serves it: its route table, its Lambda build, its table and one typed
- * configuration per stage. Infra discovers this file and synthesizes `users-api-<stage>` stacks; `pnpm dev` serves
- * its dev stage. `dev` and `prod` differ only where this file says they do.
+ * The users API, as Portico deploys and serves it: its route table, its Lambda build, its table, who may call it and
+ * one typed configuration per stage. Infra discovers this file and synthesizes `users-api-<stage>` stacks; `pnpm dev`
+ * serves its dev stage. `dev` and `prod` differ only where this file says they do.
  */
 import { defineApi, type StageSettings, type TrafficProfile } from '@portico/infra/api';
 import { routeList } from './src/routes';
@@ -17,16 +17,18 @@ import { USERS_TABLE_ENV, USERS_TABLE_KEY } from './src/table';
  *   Gateway and CloudFront add;
  * - DynamoDB units per invocation from what `src/store.ts` asks for, all reads eventually consistent (0.5 unit per
  *   4 KB): a GetItem, a Scan of one page (11 items, under 4 KB), a PutItem or DeleteItem of an item under 1 KB (1 unit),
- *   and `/search`, which scans the whole table — 0.5 unit per 4 KB of users, about 150 bytes each: 500 users in dev
- *   (~19 units), 20,000 in prod (~375 units);
+ *   and `/search` and `/internal/stats`, which scan the whole table (a COUNT Scan is billed as reading every item)
+ *   — 0.5 unit per 4 KB of users, about 150 bytes each: 500 users in dev (~19 units), 20,000 in prod (~375 units);
+ * - `/internal/stats` is for other services: a few callers polling about once a minute each (dev 3,000 calls a
+ *   month, prod 43,200);
  * - log bytes: Lambda's START/END/REPORT lines (the function logs nothing per request) and the stage's JSON access log
  *   line.
  */
 function usersTraffic(
   requestsPerMonth: number,
   cacheHitRatio: number,
-  share: Readonly<Record<'hello' | 'list' | 'create' | 'get' | 'remove' | 'search', number>>,
-  searchReadUnits: number,
+  share: Readonly<Record<'hello' | 'list' | 'create' | 'get' | 'remove' | 'search' | 'stats', number>>,
+  tableReadUnits: number,
 ): TrafficProfile {
   return {
     requestsPerMonth,
@@ -41,7 +43,8 @@ function usersTraffic(
       'POST /users': { share: share.create, responseBytes: 690, requestBytes: 60, dynamodb: { readUnits: 0, writeUnits: 1 } },
       'GET /users/{id}': { share: share.get, responseBytes: 640, dynamodb: { readUnits: 0.5, writeUnits: 0 } },
       'DELETE /users/{id}': { share: share.remove, responseBytes: 480, dynamodb: { readUnits: 0, writeUnits: 1 } },
-      'GET /search': { share: share.search, responseBytes: 1_900, dynamodb: { readUnits: searchReadUnits, writeUnits: 0 } },
+      'GET /search': { share: share.search, responseBytes: 1_900, dynamodb: { readUnits: tableReadUnits, writeUnits: 0 } },
+      'GET /internal/stats': { share: share.stats, responseBytes: 560, dynamodb: { readUnits: tableReadUnits, writeUnits: 0 } },
     },
   };
 }
@@ -61,7 +64,7 @@ const dev: StageSettings = {
   stageVariables: { environment: 'dev', logLevel: 'debug' },
   manageGatewayLoggingRole: true,
   protectData: false,
-  traffic: usersTraffic(300_000, 0.3, { hello: 0.1, list: 0.2, create: 0.08, get: 0.4, remove: 0.02, search: 0.2 }, 19),
+  traffic: usersTraffic(300_000, 0.3, { hello: 0.1, list: 0.2, create: 0.08, get: 0.4, remove: 0.02, search: 0.19, stats: 0.01 }, 19),
 };
 
 const prod: StageSettings = {
@@ -78,7 +81,7 @@ const prod: StageSettings = {
   stageVariables: { environment: 'prod', logLevel: 'info' },
   manageGatewayLoggingRole: true,
   protectData: true,
-  traffic: usersTraffic(20_000_000, 0.6, { hello: 0.02, list: 0.2, create: 0.05, get: 0.5, remove: 0.01, search: 0.22 }, 375),
+  traffic: usersTraffic(20_000_000, 0.6, { hello: 0.02, list: 0.2, create: 0.05, get: 0.5, remove: 0.01, search: 0.21784, stats: 0.00216 }, 375),
 };
 
 export default defineApi({
@@ -95,7 +98,18 @@ export default defineApi({
     },
   },
   stages: { dev, prod },
-  // After a deploy: the greeting, and a read that goes through DynamoDB.
+  // Writes take a Cognito user (deleting, one in `admin`); GET /internal/stats takes a SigV4 signature. See src/routes.ts.
+  auth: { cognito: { groups: ['admin'] } },
+  // After a deploy: the greeting, and a read that goes through DynamoDB (public routes: the smoke test has no token).
   smoke: [{ path: '/hello', contains: 'Hello, World!' }, { path: '/users?limit=1', contains: '"items"' }],
-  dev: { stage: 'dev', port: 3000 },
+  dev: {
+    stage: 'dev',
+    port: 3000,
+    // The local pool's users, never deployed: one who may delete and one who may only create. The passwords meet the
+    // deployed pool's policy (12 characters, upper and lower case, a digit), so what works locally is what AWS takes.
+    users: [
+      { username: 'alice', password: 'Alice-local-2026', email: 'alice@example.com', groups: ['admin'] },
+      { username: 'bob', password: 'Bob-local-2026x', email: 'bob@example.com' },
+    ],
+  },
 });

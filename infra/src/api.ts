@@ -120,7 +120,11 @@ export interface TableConfig {
   readonly sortKey?: KeyAttribute;
   /** The function environment variable that holds the table's name. */
   readonly env: string;
-  /** Exactly the actions the function's store calls; the function's role is granted these and nothing else. */
+  /**
+   * Exactly the actions the function's store calls; the function's role is granted these and nothing else. `[]` for
+   * a table only Lambda authorizers read (`auth.authorizers.<name>.tables`): the function then gets neither a grant
+   * on it nor its name.
+   */
   readonly actions: readonly TableAction[];
   /** Attribute holding an expiry time (epoch seconds) after which DynamoDB deletes the item. */
   readonly ttlAttribute?: string;
@@ -271,7 +275,8 @@ export function defineApi<const T extends ApiConfig>(config: T): T {
     if (!ENV.test(table.env)) fail(`table "${key}": env "${table.env}" is not a valid environment variable name`);
     if (envs.has(table.env)) fail(`table "${key}": env "${table.env}" is already used`);
     envs.add(table.env);
-    if (table.actions.length === 0) fail(`table "${key}": list the actions the function calls on it`);
+    const readByAuthorizer = Object.values(config.auth?.authorizers ?? {}).some((authorizer) => (authorizer.tables?.[key]?.length ?? 0) > 0);
+    if (table.actions.length === 0 && !readByAuthorizer) fail(`table "${key}": list the actions the function calls on it (none only for a table a Lambda authorizer reads)`);
   }
   if (config.dev?.stage !== undefined && !stages.includes(config.dev.stage)) fail(`dev.stage "${config.dev.stage}" is not a declared stage`);
   const authorizers = config.auth?.authorizers ?? {};

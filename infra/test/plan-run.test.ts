@@ -13,7 +13,7 @@ import type { DeployTarget } from '../src/target';
 import { tempArtifact } from './support/artifact';
 import { awsProviderVersion, PLUGIN_CACHE_DIR, requireTool, terraformInit, terraformProblem, terraformTestEnv } from './support/tools';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const terraformMissing = terraformProblem();
 const withTerraform = requireTool('terraform', terraformMissing === undefined, terraformMissing ?? '');

@@ -167,6 +167,29 @@ describe('Lambda authorizer', () => {
     });
   });
 
+  it('alone reads a table declared with no actions: the handler gets no grant on it, nor its name', () => {
+    // GIVEN a partners table only the authorizer reads
+    const partnersApi: Partial<ApiConfig> = {
+      auth: { ...AUTH, authorizers: { partner: { ...AUTH.authorizers!.partner!, tables: { partners: ['dynamodb:GetItem'] } } } },
+      tables: { ...EXAMPLE.tables, partners: { partitionKey: { name: 'tokenHash', type: 'S' }, env: 'PARTNERS_TABLE', actions: [] } },
+    };
+    // WHEN
+    const { json: own } = synthVariant('prod', { api: partnersApi, routes: ROUTES, artifact });
+    // THEN
+    const tableId = Object.entries(resourcesOf(own, 'aws_dynamodb_table')).find(([, t]) => t.name === `${stack}-partners`)![0];
+    const functions = Object.values(resourcesOf(own, 'aws_lambda_function'));
+    const variables = (name: string) => (functions.find((f) => f.function_name === name)!.environment as { variables: Record<string, string> }).variables;
+    expect(variables(`${stack}-handler`).PARTNERS_TABLE).toBeUndefined();
+    expect(variables(`${stack}-partner-authorizer`)).toEqual({ PARTNERS_TABLE: ref('aws_dynamodb_table', tableId, 'name') });
+    const onPartners = (name: string) =>
+      Object.values(resourcesOf(own, 'aws_iam_role_policy'))
+        .filter((p) => String(p.role).includes(`.${String(functions.find((f) => f.function_name === name)!.role).split('.')[1]}.`))
+        .flatMap((p) => (JSON.parse(String(p.policy)) as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+        .filter((statement) => statement.Resource === ref('aws_dynamodb_table', tableId, 'arn'));
+    expect(onPartners(`${stack}-handler`)).toEqual([]);
+    expect(onPartners(`${stack}-partner-authorizer`).map((statement) => [statement.Action].flat())).toEqual([['dynamodb:GetItem']]);
+  });
+
   it('refuses to synthesize an authorizer the build did not produce', () => {
     expect(() => synthVariant('dev', { api, routes: ROUTES, artifact: tempArtifact() })).toThrow(/Authorizer "partner" has no build/);
   });
@@ -232,5 +255,14 @@ describe('declaration', () => {
     expect(declare(with_({ resultTtlSeconds: 3601 }), [])).toThrow(/0 to 3600/);
     expect(declare(with_({ validationExpression: '.*' }), [])).toThrow(/only TOKEN/);
     expect(declare(with_({ tables: { orders: ['dynamodb:GetItem'] } }), [])).toThrow(/table "orders"/);
+  });
+
+  it('takes a table with no actions only when a Lambda authorizer reads it', () => {
+    const partners = { partitionKey: { name: 'tokenHash', type: 'S' as const }, env: 'PARTNERS_TABLE', actions: [] };
+    const reading = (actions: ['dynamodb:GetItem'] | []): AuthConfig => ({ authorizers: { partner: { ...AUTH.authorizers!.partner!, tables: { partners: actions } } } });
+    const declareTables = (auth: AuthConfig | undefined) => () => defineApi({ ...EXAMPLE, ...(auth ? { auth } : {}), tables: { ...EXAMPLE.tables, partners } } as ApiConfig);
+    expect(declareTables(undefined)).toThrow(/table "partners": list the actions/);
+    expect(declareTables(reading([]))).toThrow(/table "partners": list the actions/);
+    expect(declareTables(reading(['dynamodb:GetItem']))).not.toThrow();
   });
 });

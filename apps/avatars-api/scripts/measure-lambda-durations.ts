@@ -53,12 +53,18 @@ const IMAGES: ReadonlyArray<{ type: AvatarType; bytes: Buffer; file: string }> =
   { type: 'image/jpeg', bytes: readFileSync(args.jpeg), file: args.jpeg },
 ];
 
+/**
+ * The partner authorizer's answer as API Gateway passes it to the function: writes reach the handler only with one
+ * (the authorizer itself runs at the gateway, in its own function, and is not measured here).
+ */
+const PARTNER = { principalId: 'measure-partner', context: { partnerId: 'measure-partner', partnerName: 'Measure' } };
+
 const readable: string[] = [];
 const deletable: string[] = [];
 
 const upload = (userId: string, n: number): ProxyEventInit => {
   const image = IMAGES[n % IMAGES.length]!;
-  return { method: 'PUT', path: `/avatars/${userId}`, headers: { 'Content-Type': image.type }, body: image.bytes };
+  return { method: 'PUT', path: `/avatars/${userId}`, headers: { 'Content-Type': image.type }, body: image.bytes, auth: { lambda: PARTNER } };
 };
 
 function request(route: string, i: number): ProxyEventInit | undefined {
@@ -72,7 +78,7 @@ function request(route: string, i: number): ProxyEventInit | undefined {
       // New and replaced in turn, and PNG and JPEG in turn across both.
       return upload(i % 2 === 0 ? `new-${i}` : someone, Math.floor(i / 2));
     case 'DELETE /avatars/{userId}':
-      return { method: 'DELETE', path: `/avatars/${deletable.pop()}` };
+      return { method: 'DELETE', path: `/avatars/${deletable.pop()}`, auth: { lambda: PARTNER } };
     case 'ANY /{proxy+}':
       return { method: 'GET', path: `/avatar/${someone}` };
     default:

@@ -1,14 +1,17 @@
 /**
  * The avatars API Lambda: small PNG and JPEG images per user, bytes in and bytes out.
  *
- * - `PUT /avatars/{userId}` (API key; body: the image, with `Content-Type: image/png` or `image/jpeg`, up to 256 KiB)
- *   → 201 when new, 200 when replaced, with the avatar's info; 415 for another type, 400 when the bytes are not that
- *   image, 413 when larger
+ * - `PUT /avatars/{userId}` (a partner's token and the API key; body: the image, with `Content-Type: image/png` or
+ *   `image/jpeg`, up to 256 KiB) → 201 when new, 200 when replaced, with the avatar's info (`uploadedBy`: the partner
+ *   the authorizer named); 415 for another type, 400 when the bytes are not that image, 413 when larger
  * - `GET /avatars/{userId}` → 200 the bytes (`ETag`, `Cache-Control`), 304 for a matching `If-None-Match`, 404
- * - `GET /avatars/{userId}/info` → 200 the info; `DELETE /avatars/{userId}` (API key) → 204, 404
+ * - `GET /avatars/{userId}/info` → 200 the info; `DELETE /avatars/{userId}` (a partner's token and the API key) → 204,
+ *   404
  * - anything else → 404 problem (405 with `Allow` for a known path), instead of API Gateway's 403
  *
- * Errors are problem JSON; a database that is unavailable or throttling answers 503 with `Retry-After`.
+ * Errors are problem JSON; a database that is unavailable or throttling answers 503 with `Retry-After`. The partner
+ * authorizer (`src/authorizers/partner.ts`) decides at the gateway which partner may write which avatars; a write
+ * that reaches the function without its answer is refused 401 (`@portico/http`'s auth guard).
  */
 import {
   BadRequestError,
@@ -27,6 +30,7 @@ import {
 import { checkImage } from './image';
 import { AVATAR_TYPES, MAX_AVATAR_BYTES, routeList, routes, type AvatarType } from './routes';
 import { createAvatarStore, infoOf, StoreUnavailableError } from './store';
+import { USER_ID } from './user-id';
 
 /** The current invocation's context: Lambda runs one invocation at a time per execution environment. */
 let invocation: { getRemainingTimeInMillis?: () => number } | undefined;
@@ -44,9 +48,6 @@ app.use(async (_req, next) => {
     throw new ServiceUnavailableError('DynamoDB is unavailable or throttling', { cause: error, headers: { 'retry-after': String(error.retryAfterSeconds) } });
   }
 });
-
-/** User ids as the users API mints them, and any other simple id: letters, digits, `-` and `_`, up to 128. */
-const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function userId(raw: string): string {
   if (!USER_ID.test(raw)) throw new NotFoundError(`No avatar for ${raw}`);
@@ -84,7 +85,10 @@ app.handle(routes.putAvatar, async (req) => {
   if (!image || image.length === 0) throw new BadRequestError('The body is empty: send the image bytes');
   const checked = checkImage(image, type as AvatarType);
   if (!checked.ok) throw new BadRequestError(checked.reason, { code: 'NOT_AN_IMAGE' });
-  const { avatar, created } = await store.put({ userId: id, contentType: type as AvatarType, image, width: checked.width, height: checked.height });
+  // The partner the authorizer named: its id is the principal, its name came in the authorizer's context.
+  const { principalId, context } = req.auth;
+  const uploadedBy = context.partnerName !== undefined ? { partnerId: principalId, name: context.partnerName } : { partnerId: principalId };
+  const { avatar, created } = await store.put({ userId: id, contentType: type as AvatarType, image, width: checked.width, height: checked.height, uploadedBy });
   return json(infoOf(avatar), created ? 201 : 200, { etag: `"${avatar.etag}"` });
 });
 

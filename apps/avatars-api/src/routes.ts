@@ -13,6 +13,15 @@ export const MAX_AVATAR_BYTES = 256 * 1024;
 export const AVATAR_TYPES = ['image/png', 'image/jpeg'] as const;
 export type AvatarType = (typeof AVATAR_TYPES)[number];
 
+/** The partner whose token stored an avatar, as the partner authorizer named it. */
+export const Uploader = v.object({
+  /** The partner's id: the authorizer's `principalId`. */
+  partnerId: v.string(),
+  /** The partner's name when the avatar was stored. */
+  name: v.optional(v.string()),
+});
+export type Uploader = v.InferOutput<typeof Uploader>;
+
 /** What the API says about a stored avatar (everything but its bytes). */
 export const AvatarInfo = v.object({
   userId: v.string(),
@@ -23,6 +32,8 @@ export const AvatarInfo = v.object({
   /** A strong validator of the bytes (hex SHA-256), the `ETag` of `GET /avatars/{userId}`. */
   etag: v.string(),
   updatedAt: v.string(),
+  /** Who stored it; absent on avatars stored before uploads needed a partner token. */
+  uploadedBy: v.optional(Uploader),
 });
 export type AvatarInfo = v.InferOutput<typeof AvatarInfo>;
 
@@ -46,6 +57,8 @@ export const routes = {
     path: '/avatars/{userId}',
     operationId: 'putAvatar',
     summary: 'Store or replace a user\'s avatar: a PNG or JPEG body up to 256 KiB, with its Content-Type',
+    // A partner's token (Authorization: Bearer ptk_…) says who writes; the key meters them on the uploader plan.
+    auth: { lambda: 'partner' },
     apiKeyRequired: true,
     responses: { 201: { description: 'Stored', schema: AvatarInfo }, 200: { description: 'Replaced', schema: AvatarInfo } },
   }),
@@ -54,6 +67,7 @@ export const routes = {
     path: '/avatars/{userId}',
     operationId: 'deleteAvatar',
     summary: "Delete a user's avatar",
+    auth: { lambda: 'partner' },
     apiKeyRequired: true,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No avatar' } },
   }),

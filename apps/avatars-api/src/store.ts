@@ -4,7 +4,7 @@
  */
 import { createDynamoDb, DynamoDbError, type DynamoDb, type DynamoDbTimeouts, type Item } from '@portico/dynamodb';
 import { createHash } from 'node:crypto';
-import type { AvatarInfo, AvatarType } from './routes';
+import type { AvatarInfo, AvatarType, Uploader } from './routes';
 
 /** The function environment variable holding the table's name (portico.config.ts sets it). */
 export const AVATARS_TABLE_ENV = 'AVATARS_TABLE';
@@ -21,6 +21,8 @@ export interface NewAvatar {
   image: Uint8Array;
   width: number;
   height: number;
+  /** The partner storing it. */
+  uploadedBy?: Uploader;
 }
 
 /**
@@ -41,7 +43,7 @@ export class StoreUnavailableError extends Error {
 const isCondition = (error: unknown) => error instanceof DynamoDbError && error.code === 'ConditionalCheckFailedException';
 
 function toItem(avatar: Avatar): Item {
-  return {
+  const item: Item = {
     userId: { S: avatar.userId },
     image: { B: avatar.image.toString('base64') },
     contentType: { S: avatar.contentType },
@@ -51,12 +53,18 @@ function toItem(avatar: Avatar): Item {
     etag: { S: avatar.etag },
     updatedAt: { S: avatar.updatedAt },
   };
+  if (avatar.uploadedBy) {
+    const { partnerId, name } = avatar.uploadedBy;
+    item.uploadedBy = { M: { partnerId: { S: partnerId }, ...(name !== undefined ? { name: { S: name } } : {}) } };
+  }
+  return item;
 }
 
 function fromItem(item: Item): Avatar {
   const s = (name: string) => (item[name] as { S: string }).S;
   const n = (name: string) => Number((item[name] as { N: string }).N);
-  return {
+  const uploader = (item.uploadedBy as { M?: Item } | undefined)?.M;
+  const avatar: Avatar = {
     userId: s('userId'),
     image: Buffer.from((item.image as { B: string }).B, 'base64'),
     contentType: s('contentType') as AvatarType,
@@ -66,6 +74,11 @@ function fromItem(item: Item): Avatar {
     etag: s('etag'),
     updatedAt: s('updatedAt'),
   };
+  if (uploader) {
+    const name = (uploader.name as { S?: string } | undefined)?.S;
+    avatar.uploadedBy = { partnerId: (uploader.partnerId as { S: string }).S, ...(name !== undefined ? { name } : {}) };
+  }
+  return avatar;
 }
 
 /** The API's view of an avatar: everything but the bytes. */
@@ -107,6 +120,7 @@ export class AvatarStore {
       height: upload.height,
       etag: createHash('sha256').update(image).digest('hex'),
       updatedAt: now.toISOString(),
+      ...(upload.uploadedBy ? { uploadedBy: upload.uploadedBy } : {}),
     };
     const Item = toItem(avatar);
     try {

@@ -1,7 +1,7 @@
 /**
  * The avatars API through its Lambda handler against dynalite: images in and out as bytes, the refusals a client
- * can cause (wrong type, not an image, too large, unknown route or method), conditional requests, and a database
- * that stops answering.
+ * can cause (wrong type, not an image, too large, unknown route or method), conditional requests, the partner the
+ * authorizer named recorded on what it stores, and writes that arrive without one refused.
  */
 import type { ProxyHandler } from '@portico/http';
 import { createProxyEvent, invoke, type InvokeResult, type ProxyEventInit } from '@portico/http/testing';
@@ -24,8 +24,13 @@ beforeAll(async () => {
 });
 afterAll(() => db.stop());
 
+/** The caller the partner authorizer lets write, as API Gateway passes its answer. */
+const PARTNER = { principalId: 'acme', context: { partnerId: 'acme', partnerName: 'Acme Avatars' } };
+
 const send = (init: ProxyEventInit): Promise<InvokeResult> => invoke(handler, createProxyEvent({ routes, ...init }));
-const upload = (userId: string, bytes: Uint8Array, contentType: string) => send({ method: 'PUT', path: `/avatars/${userId}`, body: bytes, headers: { 'Content-Type': contentType } });
+const upload = (userId: string, bytes: Uint8Array, contentType: string) =>
+  send({ method: 'PUT', path: `/avatars/${userId}`, body: bytes, headers: { 'Content-Type': contentType }, auth: { lambda: PARTNER } });
+const remove = (userId: string) => send({ method: 'DELETE', path: `/avatars/${userId}`, auth: { lambda: PARTNER } });
 
 describe('PUT then GET', () => {
   it.each([
@@ -39,7 +44,7 @@ describe('PUT then GET', () => {
     const got = await send({ path: `/avatars/${userId}` });
     // Assert
     expect(put.statusCode).toBe(201);
-    expect(put.json<AvatarInfo>()).toMatchObject({ userId, contentType: type, bytes: bytes.length, width, height });
+    expect(put.json<AvatarInfo>()).toMatchObject({ userId, contentType: type, bytes: bytes.length, width, height, uploadedBy: { partnerId: 'acme', name: 'Acme Avatars' } });
     expect(got.statusCode).toBe(200);
     expect(got.isBase64Encoded).toBe(true);
     expect(got.headers['content-type']).toBe(type);
@@ -107,8 +112,42 @@ describe('what a client gets wrong', () => {
 
   it('deletes once (204), then 404', async () => {
     await upload('u-delete', PNG, 'image/png');
-    expect((await send({ method: 'DELETE', path: '/avatars/u-delete' })).statusCode).toBe(204);
-    expect((await send({ method: 'DELETE', path: '/avatars/u-delete' })).statusCode).toBe(404);
+    expect((await remove('u-delete')).statusCode).toBe(204);
+    expect((await remove('u-delete')).statusCode).toBe(404);
+  });
+});
+
+describe('who writes', () => {
+  it("records the partner the authorizer named, and the one that replaced it, in the avatar's info", async () => {
+    await upload('u-by', PNG, 'image/png');
+    const other = { principalId: 'globex', context: { partnerId: 'globex', partnerName: 'Globex' } };
+    const replaced = await send({ method: 'PUT', path: '/avatars/u-by', body: JPEG, headers: { 'Content-Type': 'image/jpeg' }, auth: { lambda: other } });
+    const info = await send({ path: '/avatars/u-by/info' });
+    expect(replaced.json<AvatarInfo>().uploadedBy).toEqual({ partnerId: 'globex', name: 'Globex' });
+    expect(info.json<AvatarInfo>().uploadedBy).toEqual({ partnerId: 'globex', name: 'Globex' });
+  });
+
+  it('records the principal alone when the context carries no name', async () => {
+    const put = await send({ method: 'PUT', path: '/avatars/u-bare', body: PNG, headers: { 'Content-Type': 'image/png' }, auth: { lambda: { principalId: 'bare' } } });
+    expect(put.json<AvatarInfo>().uploadedBy).toEqual({ partnerId: 'bare' });
+  });
+
+  it('refuses a write that reached the function without the authorizer\'s answer (401), storing and deleting nothing', async () => {
+    // Arrange: a direct invoke, or a method whose authorizer was left off
+    await upload('u-guarded', PNG, 'image/png');
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      // Act
+      const put = await send({ method: 'PUT', path: '/avatars/u-anonymous', body: PNG, headers: { 'Content-Type': 'image/png' } });
+      const del = await send({ method: 'DELETE', path: '/avatars/u-guarded' });
+      // Assert
+      for (const res of [put, del]) expect([res.statusCode, res.json<{ code: string }>().code]).toEqual([401, 'UNAUTHENTICATED']);
+      expect(logged).toHaveBeenCalledTimes(2);
+    } finally {
+      logged.mockRestore();
+    }
+    expect((await send({ path: '/avatars/u-anonymous' })).statusCode).toBe(404);
+    expect((await send({ path: '/avatars/u-guarded' })).statusCode).toBe(200);
   });
 });
 

@@ -9,7 +9,8 @@
  * runs) invoked in this process after a warm-up, routes taking turns, each invocation billed as its wall time rounded
  * up to 1 ms. Its table, routes and environment come from `portico.config.ts` (`measureOptionsOf`); what is the users
  * API's own is here: `--users` users to read, list and search (and one more per DELETE, so every DELETE removes a user
- * that exists), and one request per route of the stages' traffic mixes (`traffic`).
+ * that exists), and one request per route of the stages' traffic mixes (`traffic`), each from a caller the gateway lets
+ * through (`test/support/callers.ts`: bob creates, alice deletes, a signing service counts).
  *
  * What this measures is the handler on this machine's CPU, warm. A 512 MB Lambda gets about a third of a vCPU and
  * talks to DynamoDB over the network, so real durations are longer; the file says so, and the estimate says which
@@ -20,6 +21,7 @@ import type { ProxyEventInit } from '@portico/http/testing';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import usersApi from '../portico.config';
+import { ALICE, BOB, REPORTS_SERVICE } from '../test/support/callers';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,14 +48,16 @@ function request(route: string, i: number): ProxyEventInit | undefined {
     case 'GET /users':
       return { method: 'GET', path: '/users' };
     case 'POST /users':
-      return { method: 'POST', path: '/users', json: { name: 'Ada Lovelace', email: 'ada@example.com' } };
+      return { method: 'POST', path: '/users', json: { name: 'Ada Lovelace', email: 'ada@example.com' }, auth: BOB };
     case 'GET /users/{id}':
       return { method: 'GET', path: `/users/${readable[i % readable.length]}` };
     case 'DELETE /users/{id}':
-      return { method: 'DELETE', path: `/users/${deletable.pop()}` };
+      return { method: 'DELETE', path: `/users/${deletable.pop()}`, auth: ALICE };
     case 'GET /search':
       // Matches about one user in ten: the whole table is scanned for a page of them.
       return { method: 'GET', path: `/search?q=${encodeURIComponent(`User 00${i % 5}`)}` };
+    case 'GET /internal/stats':
+      return { method: 'GET', path: '/internal/stats', auth: REPORTS_SERVICE };
     default:
       return undefined;
   }
@@ -66,7 +70,7 @@ const durations = await measureLambdaDurations({
   writtenBy: 'apps/users-api/scripts/measure-lambda-durations.ts',
   async setup({ seed, rounds }) {
     const deletes = api.routes.includes('DELETE /users/{id}') ? rounds : 0;
-    const created = await seed(USERS + deletes, (i) => ({ method: 'POST', path: '/users', json: { name: `User ${String(i).padStart(5, '0')}`, email: `user${i}@example.com` } }));
+    const created = await seed(USERS + deletes, (i) => ({ method: 'POST', path: '/users', json: { name: `User ${String(i).padStart(5, '0')}`, email: `user${i}@example.com` }, auth: BOB }));
     const ids = created.map((answer) => (JSON.parse(answer.body) as { id: string }).id);
     readable.push(...ids.slice(0, USERS));
     deletable.push(...ids.slice(USERS));

@@ -8,12 +8,15 @@
  * - `GET /hello` → 200 `{ message: "Hello, World!" }`
  * - `GET /users?limit=&cursor=` → 200 `{ items: User[], nextCursor?: string }`; `nextCursor` is present only when
  *   more users follow; pass it back unchanged as `cursor`
- * - `POST /users` `{ name, email? }` → 201 the stored `User`, `Location: users/{id}` (relative: resolves under the stage path)
+ * - `POST /users` `{ name, email? }` (a signed-in user) → 201 the stored `User`, `Location: users/{id}` (relative:
+ *   resolves under the stage path); the caller's `sub` is stored as `createdBy`
  * - `GET /users/{id}` → 200 `User`, or 404 problem
- * - `DELETE /users/{id}` → 204, or 404 problem
+ * - `DELETE /users/{id}` (the `admin` group) → 204, or 404 problem
  * - `GET /search?q=&limit=` → 200 `{ query, limit, results: User[] }`
+ * - `GET /internal/stats` (SigV4) → 200 `{ users, countedAt }`
  * Errors are `application/problem+json` (see @portico/http); a database that is unavailable or throttling answers 503
- * with `Retry-After`.
+ * with `Retry-After`. A protected route reached without the identity API Gateway establishes answers 401, a user
+ * outside the admin group 403 `MISSING_GROUP` (`createApp` checks both from the route table before the handler runs).
  */
 import { ConflictError, NotFoundError, ServiceUnavailableError, created, createApp, json, noContent, type ProxyHandler } from '@portico/http';
 import { corsFromEnv } from './cors-config';
@@ -66,7 +69,7 @@ app.handle(routes.listUsers, async (req) => {
 
 app.handle(routes.createUser, async (req) => {
   try {
-    const user = await store.create(req.body);
+    const user = await store.create(req.body, { createdBy: req.auth.sub });
     // Relative to the request URL (`…/users`), so it resolves under the stage prefix and behind CloudFront alike.
     return created(user, `users/${encodeURIComponent(user.id)}`);
   } catch (error) {
@@ -92,6 +95,11 @@ app.handle(routes.search, async (req) => {
   const { q } = req.query;
   const limit = pageSize(req.query.limit);
   return json({ query: q, limit, results: await store.search(q, limit) });
+});
+
+app.handle(routes.stats, async () => {
+  const countedAt = new Date().toISOString();
+  return json({ users: await store.count(), countedAt });
 });
 
 const dispatch = app.lambda();

@@ -2,8 +2,12 @@
  * The users API route table: what each route is, never how it is handled.
  *
  * This module is data. The Lambda binds handlers to it (`handler.ts`), and the infra package imports it to build the
- * REST API's resources, methods, models, validators, API-key requirements and cache keys. Keep it free of handler
- * code and of anything that needs the AWS SDK.
+ * REST API's resources, methods, models, validators, API-key requirements, authorizers and cache keys. Keep it free
+ * of handler code and of anything that needs the AWS SDK.
+ *
+ * Who may call: reads are public; creating a user takes a signed-in user of the API's Cognito pool, deleting one a
+ * user in its `admin` group (the writes also keep their API key: usage plans meter them); `GET /internal/stats` is
+ * for other services, SigV4-signed by a principal allowed to invoke it.
  */
 import { defineRoute } from '@portico/http';
 import * as v from 'valibot';
@@ -74,6 +78,10 @@ export type User = v.InferOutput<typeof User>;
 export const UserPage = v.object({ items: v.array(User), nextCursor: v.optional(v.string()) });
 export type UserPage = v.InferOutput<typeof UserPage>;
 
+/** `GET /internal/stats` answer: how many users the table holds, counted when asked. */
+export const Stats = v.object({ users: v.number(), countedAt: v.string() });
+export type Stats = v.InferOutput<typeof Stats>;
+
 /** `GET /search` answer: the query and limit as understood, and the matching users. */
 export const SearchResult = v.object({ query: v.string(), limit: v.number(), results: v.array(User) });
 export type SearchResult = v.InferOutput<typeof SearchResult>;
@@ -114,6 +122,7 @@ export const routes = {
     summary: 'Create a user',
     body: CreateUserBody,
     apiKeyRequired: true,
+    auth: { cognito: {} },
     responses: { 201: { description: 'The stored user; Location: users/{id} (relative to the request URL)', schema: User } },
   }),
   getUser: defineRoute({
@@ -127,9 +136,14 @@ export const routes = {
     method: 'DELETE',
     path: '/users/{id}',
     operationId: 'deleteUser',
-    summary: 'Delete a user',
+    summary: 'Delete a user (admin group)',
     apiKeyRequired: true,
-    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such user' } },
+    auth: { cognito: { groups: ['admin'] } },
+    responses: {
+      204: { description: 'Deleted' },
+      403: { description: 'No API key (INVALID_API_KEY), or the user is not in the admin group (MISSING_GROUP)' },
+      404: { description: 'No such user' },
+    },
   }),
   search: defineRoute({
     method: 'GET',
@@ -139,6 +153,14 @@ export const routes = {
     query: v.object({ q: SearchText, limit: Limit }, 'q is required'),
     cache: { keyParameters: ['q', 'limit'] },
     responses: { 200: { description: 'Users whose name contains q', schema: SearchResult } },
+  }),
+  stats: defineRoute({
+    method: 'GET',
+    path: '/internal/stats',
+    operationId: 'getStats',
+    summary: 'Count the stored users (other services, SigV4-signed)',
+    auth: 'iam',
+    responses: { 200: { description: 'The number of users, counted now', schema: Stats } },
   }),
 } as const;
 

@@ -2,7 +2,9 @@
  * Users in DynamoDB, through the small client in `./dynamodb.ts`.
  *
  * One item per user, keyed by `id`. Each item also carries `nameLower`, the lower-cased name, so search can match
- * case-insensitively inside DynamoDB rather than in the function; it never leaves the store.
+ * case-insensitively inside DynamoDB rather than in the function, and `createdBy`, the Cognito `sub` of the user who
+ * created it (absent on seeded users). Neither leaves the store: reads are public, and a creator's id on every read
+ * would tell anyone which account wrote what.
  *
  * Failures come out as one of three kinds: {@link UserExistsError} (a conditional write found the id taken),
  * {@link StoreUnavailableError} (DynamoDB unreachable, not answering in time, failing or throttling, after the client's
@@ -72,7 +74,7 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-function toItem(user: User): Item {
+function toItem(user: User, createdBy: string | undefined): Item {
   const item: Item = {
     id: { S: user.id },
     name: { S: user.name },
@@ -80,6 +82,7 @@ function toItem(user: User): Item {
     nameLower: { S: user.name.toLowerCase() },
   };
   if (user.email !== undefined) item.email = { S: user.email };
+  if (createdBy !== undefined) item.createdBy = { S: createdBy };
   return item;
 }
 
@@ -126,12 +129,13 @@ export class UserStore {
   }
 
   /**
-   * Stores a new user under a fresh id (or `options.id`) and returns it.
-   * The write is conditional on the id being free: an existing user is never overwritten.
+   * Stores a new user under a fresh id (or `options.id`) and returns it; `options.createdBy` (who asked for it) is
+   * stored with the item, never returned. The write is conditional on the id being free: an existing user is never
+   * overwritten.
    *
    * @throws {UserExistsError} when an item with that id already exists.
    */
-  async create(input: NewUser, options: { id?: string; now?: Date } = {}): Promise<User> {
+  async create(input: NewUser, options: { id?: string; now?: Date; createdBy?: string } = {}): Promise<User> {
     const user: User = {
       id: options.id ?? process.getBuiltinModule('node:crypto').randomUUID(),
       name: input.name,
@@ -139,7 +143,7 @@ export class UserStore {
       createdAt: (options.now ?? new Date()).toISOString(),
     };
     try {
-      await this.send('PutItem', { TableName: this.tableName, Item: toItem(user), ConditionExpression: 'attribute_not_exists(id)' });
+      await this.send('PutItem', { TableName: this.tableName, Item: toItem(user, options.createdBy), ConditionExpression: 'attribute_not_exists(id)' });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // A retried write can find its own first attempt, which landed though its answer was lost: that is this user,
@@ -209,7 +213,12 @@ export class UserStore {
     return found.slice(0, limit);
   }
 
-  /** How many users are stored (a full COUNT scan: for tests and local tooling, not for request paths). */
+  /**
+   * How many users are stored, counted now: a `Select: COUNT` Scan, page after page until DynamoDB has read the whole
+   * table (it stops each page at 1 MB read, so a count of a large table takes several calls). It costs what reading
+   * every item costs (0.5 read unit per 4 KB), which is why only `GET /internal/stats`, for other services, asks it;
+   * DescribeTable's `ItemCount` is free but up to six hours old, and would need one more action on the role.
+   */
   async count(): Promise<number> {
     let total = 0;
     let startKey: Item | undefined;

@@ -72,21 +72,30 @@ describe('dist/lambda.zip', () => {
 });
 
 describe('dist/openapi.json', () => {
-  it('documents every route of the table, with the key requirement on writes', async () => {
+  it('documents every route of the table, with what each asks of its caller', async () => {
     const doc = JSON.parse(await readFile(join(DIST, 'openapi.json'), 'utf8'));
 
-    const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string; security?: unknown }>>).flatMap(
-      ([path, item]) => Object.entries(item).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}${op.security ? ' (key)' : ''}`),
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string; security?: Array<Record<string, string[]>> }>>).flatMap(
+      ([path, item]) =>
+        Object.entries(item).map(([method, op]) => {
+          const schemes = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
+          return `${method.toUpperCase()} ${path} ${op.operationId}${schemes.length ? ` (${schemes.sort().join(' + ')})` : ''}`;
+        }),
     );
     expect(doc.openapi).toBe('3.0.3');
     expect(operations.sort()).toEqual([
-      'DELETE /users/{id} deleteUser (key)',
+      'DELETE /users/{id} deleteUser (apiKey + cognito)',
       'GET /hello hello',
+      'GET /internal/stats getStats (sigv4)',
       'GET /search searchUsers',
       'GET /users listUsers',
       'GET /users/{id} getUser',
-      'POST /users createUser (key)',
+      'POST /users createUser (apiKey + cognito)',
     ]);
+    expect(doc.components.securitySchemes).toMatchObject({
+      cognito: { type: 'http', scheme: 'bearer' },
+      sigv4: { type: 'apiKey', in: 'header', name: 'Authorization', 'x-amazon-apigateway-authtype': 'awsSigv4' },
+    });
   });
 });
 

@@ -1,8 +1,9 @@
 import { createProxyEvent, invoke, type InvokeResult, type ProxyEventInit } from '@portico/http/testing';
 import type { Problem, ProxyHandler } from '@portico/http';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { encodeCursor } from '../src/cursor';
 import { MAX_LIMIT, routes, type User } from '../src/routes';
+import { ALICE, BOB, REPORTS_SERVICE } from './support/callers';
 import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
 import { seedRequestSuite } from './support/seed-suite';
 
@@ -25,7 +26,7 @@ function send(init: ProxyEventInit): Promise<InvokeResult> {
 }
 
 async function createUser(name: string, email?: string): Promise<User> {
-  const res = await send({ method: 'POST', path: '/users', json: email === undefined ? { name } : { name, email } });
+  const res = await send({ method: 'POST', path: '/users', json: email === undefined ? { name } : { name, email }, auth: BOB });
   expect(res.statusCode).toBe(201);
   return res.json<User>();
 }
@@ -58,7 +59,7 @@ describe('the seed requests, through the handler from src', () => {
 
 describe('POST /users', () => {
   it('trims the name and leaves email out when none is given', async () => {
-    const res = await send({ method: 'POST', path: '/users', json: { name: '  Grace Hopper  ' } });
+    const res = await send({ method: 'POST', path: '/users', json: { name: '  Grace Hopper  ' }, auth: BOB });
 
     expect(res.statusCode).toBe(201);
     expect(res.json()).toEqual({ id: expect.any(String), name: 'Grace Hopper', createdAt: expect.any(String) });
@@ -70,7 +71,7 @@ describe('POST /users', () => {
     ['an emoji sequence joined by zero-width joiners', 'Family 👨‍👩‍👧'],
     ['letters with combining marks', 'Zoë Åsa'],
   ])('stores a name of %s as given', async (_, name) => {
-    const res = await send({ method: 'POST', path: '/users', json: { name } });
+    const res = await send({ method: 'POST', path: '/users', json: { name }, auth: BOB });
 
     expect(res.statusCode).toBe(201);
     expect((await send({ path: `/users/${res.json<User>().id}` })).json<User>().name).toBe(name);
@@ -78,8 +79,8 @@ describe('POST /users', () => {
 
   it('says why a name is refused', async () => {
     const [controls, invisible] = [
-      await send({ method: 'POST', path: '/users', json: { name: 'Ada\u0000' } }),
-      await send({ method: 'POST', path: '/users', json: { name: '\u200b' } }),
+      await send({ method: 'POST', path: '/users', json: { name: 'Ada\u0000' }, auth: BOB }),
+      await send({ method: 'POST', path: '/users', json: { name: '\u200b' }, auth: BOB }),
     ];
 
     expect(controls.json<Problem>().errors).toEqual([
@@ -167,7 +168,7 @@ describe('POST /users', () => {
   ])('rejects %s with a %i problem and stores nothing', async (_, status, init, problem, pointers) => {
     const before = await storedCount();
 
-    const res = await send({ method: 'POST', path: '/users', ...init });
+    const res = await send({ method: 'POST', path: '/users', auth: BOB, ...init });
 
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toBe('application/problem+json');
@@ -185,7 +186,7 @@ describe('GET and DELETE /users/{id}', () => {
     ['an encoded slash', 'a%2Fb'],
   ])('answers 404 problem for %s', async (_, id) => {
     const get = await send({ path: `/users/${id}` });
-    const del = await send({ method: 'DELETE', path: `/users/${id}` });
+    const del = await send({ method: 'DELETE', path: `/users/${id}`, auth: ALICE });
 
     expect([get.statusCode, del.statusCode]).toEqual([404, 404]);
     expect(get.json()).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, code: 'NOT_FOUND' });
@@ -194,7 +195,7 @@ describe('GET and DELETE /users/{id}', () => {
   it('deletes only the named user', async () => {
     const [keep, drop] = [await createUser('Keep'), await createUser('Drop')];
 
-    await send({ method: 'DELETE', path: `/users/${drop.id}` });
+    await send({ method: 'DELETE', path: `/users/${drop.id}`, auth: ALICE });
 
     expect((await send({ path: `/users/${keep.id}` })).json()).toEqual(keep);
     expect((await send({ path: `/users/${drop.id}` })).statusCode).toBe(404);
@@ -268,7 +269,7 @@ describe('GET /users', () => {
 
   it('continues after the key in a cursor even when that user was deleted since', async () => {
     const gone = await createUser('Gone');
-    await send({ method: 'DELETE', path: `/users/${gone.id}` });
+    await send({ method: 'DELETE', path: `/users/${gone.id}`, auth: ALICE });
 
     const res = await send({ path: '/users', query: { cursor: encodeCursor({ id: gone.id }), limit: '100' } });
 
@@ -317,6 +318,98 @@ describe('GET /search', () => {
 
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ status: 400, errors: [expect.objectContaining({ pointer })] });
+  });
+});
+
+describe('who may call', () => {
+  it('answers a write without an identity (a direct invoke, no authorizer) 401, asking for a bearer token, and stores nothing', async () => {
+    const before = await storedCount();
+
+    const res = await send({ method: 'POST', path: '/users', json: { name: 'Nobody' } });
+
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.json()).toMatchObject({ status: 401, title: 'Unauthorized', code: 'UNAUTHENTICATED' });
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('lets bob, signed in, create a user and records him as its creator, without showing it to readers', async () => {
+    const res = await send({ method: 'POST', path: '/users', json: { name: 'Made by Bob' }, auth: BOB });
+
+    const user = res.json<User>();
+    const { Item } = await dynamo.client.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { id: { S: user.id } } }));
+    expect(res.statusCode).toBe(201);
+    expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'name']);
+    expect(Item?.createdBy).toEqual({ S: BOB.cognito.sub });
+    expect((await send({ path: `/users/${user.id}` })).json()).toEqual(user);
+  });
+
+  it('refuses bob a delete with a 403 MISSING_GROUP problem, and the user stays', async () => {
+    const user = await createUser('Not for Bob');
+
+    const res = await send({ method: 'DELETE', path: `/users/${user.id}`, auth: BOB });
+
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ status: 403, title: 'Forbidden', code: 'MISSING_GROUP', detail: 'The user is in none of the groups this route requires' });
+    expect((await send({ path: `/users/${user.id}` })).statusCode).toBe(200);
+  });
+
+  it('lets alice, in admin, delete: 204, then the user is gone', async () => {
+    const user = await createUser('For Alice');
+
+    const res = await send({ method: 'DELETE', path: `/users/${user.id}`, auth: ALICE });
+
+    expect(res.statusCode).toBe(204);
+    expect((await send({ path: `/users/${user.id}` })).statusCode).toBe(404);
+  });
+
+  it('answers an anonymous delete 401 before looking the user up', async () => {
+    const user = await createUser('Anonymous target');
+
+    const res = await send({ method: 'DELETE', path: `/users/${user.id}` });
+
+    expect(res.statusCode).toBe(401);
+    expect((await send({ path: `/users/${user.id}` })).statusCode).toBe(200);
+  });
+
+  it('keeps the reads public', async () => {
+    const answers = await Promise.all(['/hello', '/users', '/search?q=a', `/users/${(await createUser('Public')).id}`].map((path) => send({ path })));
+
+    expect(answers.map((res) => res.statusCode)).toEqual([200, 200, 200, 200]);
+  });
+});
+
+describe('GET /internal/stats', () => {
+  it('counts the stored users for a SigV4-signed service', async () => {
+    await createUser('Counted');
+    const stored = await storedCount();
+
+    const res = await send({ path: '/internal/stats', auth: REPORTS_SERVICE });
+
+    expect(res.statusCode).toBe(200);
+    const stats = res.json<{ users: number; countedAt: string }>();
+    expect(stats.users).toBe(stored);
+    expect(new Date(stats.countedAt).toISOString()).toBe(stats.countedAt);
+  });
+
+  it('follows the table: one more user, one more counted', async () => {
+    const before = (await send({ path: '/internal/stats', auth: REPORTS_SERVICE })).json<{ users: number }>().users;
+
+    await createUser('One more');
+
+    expect((await send({ path: '/internal/stats', auth: REPORTS_SERVICE })).json()).toMatchObject({ users: before + 1 });
+  });
+
+  it.each([
+    ['an anonymous caller', undefined],
+    ['a signed-in user, even an admin (a user pool token is not a signature)', ALICE],
+  ])('answers %s 401', async (_, auth) => {
+    const res = await send({ path: '/internal/stats', ...(auth ? { auth } : {}) });
+
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(res.headers).not.toHaveProperty('www-authenticate');
   });
 });
 

@@ -10,6 +10,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import usersApi from '../portico.config';
 import { routes } from '../src/routes';
+import { ALICE, BOB, REPORTS_SERVICE } from './support/callers';
 import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
 
 let dynamo: LocalDynamo;
@@ -44,13 +45,15 @@ afterAll(async () => {
 const send = (init: ProxyEventInit) => invoke(handler, createProxyEvent({ routes, ...init }));
 
 it('calls exactly the DynamoDB actions its role is granted on the users table', async () => {
-  // Act: every route, each down the paths that reach the store (create, read, page, search, delete, delete again)
-  const created = await send({ method: 'POST', path: '/users', json: { name: 'Ada', email: 'ada@example.com' } });
+  // Act: every route, each down the paths that reach the store (create, read, page, search, count, delete, delete
+  // again), as the callers the gateway lets through
+  const created = await send({ method: 'POST', path: '/users', json: { name: 'Ada', email: 'ada@example.com' }, auth: BOB });
   expect(created.statusCode).toBe(201);
   const { id } = created.json<{ id: string }>();
   for (const path of ['/hello', `/users/${id}`, '/users?limit=1', '/search?q=ad']) expect((await send({ path })).statusCode).toBe(200);
-  expect((await send({ method: 'DELETE', path: `/users/${id}` })).statusCode).toBe(204);
-  expect((await send({ method: 'DELETE', path: `/users/${id}` })).statusCode).toBe(404);
+  expect((await send({ path: '/internal/stats', auth: REPORTS_SERVICE })).statusCode).toBe(200);
+  expect((await send({ method: 'DELETE', path: `/users/${id}`, auth: ALICE })).statusCode).toBe(204);
+  expect((await send({ method: 'DELETE', path: `/users/${id}`, auth: ALICE })).statusCode).toBe(404);
 
   // Assert
   expect([...called].sort()).toEqual([...usersApi.tables.users.actions].sort());

@@ -3,6 +3,7 @@ import type { ProxyEvent, ProxyHandler } from '@portico/http';
 import { createProxyEvent, type ProxyEventInit } from '@portico/http/testing';
 import fc from 'fast-check';
 import { routes } from '../src/routes';
+import { ALICE, BOB, REPORTS_SERVICE } from './support/callers';
 import { startLocalDynamo, type LocalDynamo } from './support/dynalite';
 
 let dynamo: LocalDynamo;
@@ -36,6 +37,8 @@ const path = fc.oneof(
     '/users/%',
     '/users/%E0%A4%A',
     '/users/a/b',
+    '/internal/stats',
+    '/internal',
     '/',
   ),
   fc.uuid().map((id) => `/users/${id}`),
@@ -97,10 +100,13 @@ const body = fc.oneof(
   fc.constantFrom('{', '{"name":', 'null', '[]', '{"name":"x","constructor":{"prototype":{"polluted":1}}}'),
 );
 
+/** Nobody, or one of the callers the gateway lets through, so writes and the count are reached as well as refused. */
+const auth = fc.constantFrom(undefined, BOB, ALICE, REPORTS_SERVICE);
+
 const wellFormedEvent: fc.Arbitrary<ProxyEvent> = fc
-  .record({ method, path, query, headers, body, binary: fc.boolean() })
-  .map(({ method, path, query, headers, body, binary }) => {
-    const init: ProxyEventInit = { routes, method, path, query, headers };
+  .record({ method, path, query, headers, body, binary: fc.boolean(), auth })
+  .map(({ method, path, query, headers, body, binary, auth }) => {
+    const init: ProxyEventInit = { routes, method, path, query, headers, ...(auth ? { auth } : {}) };
     if (body !== undefined) init.body = binary ? Buffer.from(body) : body;
     return createProxyEvent(init);
   });

@@ -41,8 +41,23 @@ describe('the route table', () => {
   it('documents every route in OpenAPI', () => {
     const doc = toOpenApi(routeList, { title: 'Users API', version: '1' }) as { paths: Record<string, object> };
 
-    expect(Object.keys(doc.paths).sort()).toEqual(['/hello', '/search', '/users', '/users/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/hello', '/internal/stats', '/search', '/users', '/users/{id}']);
     expect(Object.keys(doc.paths['/users']!).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/users/{id}']!).sort()).toEqual(['delete', 'get']);
+  });
+
+  it('asks a signed-in user to create, one in admin to delete, a SigV4 signature to count, and nobody to read', () => {
+    const auth = Object.fromEntries(routeList.map((route) => [`${route.method} ${route.path}`, route.auth]));
+
+    expect(auth).toEqual({
+      'GET /hello': undefined,
+      'GET /users': undefined,
+      'POST /users': { cognito: {} },
+      'GET /users/{id}': undefined,
+      'DELETE /users/{id}': { cognito: { groups: ['admin'] } },
+      'GET /search': undefined,
+      'GET /internal/stats': 'iam',
+    });
+    expect(routeList.filter((route) => route.apiKeyRequired).map((route) => `${route.method} ${route.path}`)).toEqual(['POST /users', 'DELETE /users/{id}']);
   });
 });

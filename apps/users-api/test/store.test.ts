@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDynamoDb, type DynamoDb } from '@portico/dynamodb';
@@ -153,6 +153,53 @@ describe('UserStore', () => {
 
     expect(results).toEqual([]);
     expect(scans).toBe(MAX_SEARCH_PAGES);
+    db.close();
+  }, 30_000);
+
+  it('stores who created a user with the item, and never reads it back', async () => {
+    const store = await freshStore();
+
+    const user = await store.create({ name: 'Ada' }, { createdBy: 'sub-of-bob' });
+    const seeded = await store.create({ name: 'Seeded' });
+
+    const item = async (id: string) => (await dynamo.client.send(new GetItemCommand({ TableName: store.tableName, Key: { id: { S: id } } }))).Item;
+    expect((await item(user.id))?.createdBy).toEqual({ S: 'sub-of-bob' });
+    expect((await item(seeded.id))?.createdBy).toBeUndefined();
+    expect(await store.get(user.id)).toEqual(user);
+    expect(user).not.toHaveProperty('createdBy');
+    expect((await store.list(10)).items.every((u) => !('createdBy' in u))).toBe(true);
+  });
+
+  it('counts every user of a table DynamoDB scans in several 1 MB pages, one COUNT Scan per page', async () => {
+    const tableName = 'store-test-count-pages';
+    await createUsersTable(dynamo.db, tableName);
+    const padding = 'x'.repeat(300_000); // ~3 items per 1 MB Scan page: 10 items take 4 pages
+    for (let i = 0; i < 10; i++) {
+      await dynamo.client.send(
+        new PutItemCommand({ TableName: tableName, Item: { id: { S: `big-${i}` }, name: { S: 'Big' }, nameLower: { S: 'big' }, padding: { S: padding } } }),
+      );
+    }
+    const db = createDynamoDb();
+    const scans: Array<{ Select?: string; from?: string }> = [];
+    const client: DynamoDb = {
+      send(operation, input) {
+        if (operation === 'Scan') {
+          const scan = input as { Select?: string; ExclusiveStartKey?: { id?: { S?: string } } };
+          scans.push({ Select: scan.Select, from: scan.ExclusiveStartKey?.id?.S });
+        }
+        return db.send(operation, input);
+      },
+    };
+    const store = createUserStore({ tableName, client });
+
+    const count = await store.count();
+
+    expect(count).toBe(10);
+    expect(scans.length).toBeGreaterThan(1);
+    expect(scans.every((scan) => scan.Select === 'COUNT')).toBe(true);
+    // Each page after the first continues where the previous one stopped.
+    expect(scans[0]!.from).toBeUndefined();
+    expect(scans.slice(1).every((scan) => typeof scan.from === 'string')).toBe(true);
     db.close();
   }, 30_000);
 

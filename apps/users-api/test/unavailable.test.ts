@@ -7,6 +7,7 @@ import type { ProxyHandler } from '@portico/http';
 import { createProxyEvent, invoke, type InvokeResult, type ProxyEventInit } from '@portico/http/testing';
 import { routes } from '../src/routes';
 import { closedEndpoint, dynamoError, startScriptedServer, startSilentServer, type FakeDynamo } from '@portico/dynamodb/testing';
+import { BOB, REPORTS_SERVICE } from './support/callers';
 
 const USER = '/users/6f1c2c3a-8f1e-4b7a-9a51-2b0d1c1e0a01';
 
@@ -64,15 +65,17 @@ describe('when DynamoDB accepts connections and never answers', () => {
     expect(JSON.parse(String(logged.mock.calls[0]![0]))).toMatchObject({ status: 503, error: { name: 'ServiceUnavailableError' } });
   });
 
-  it('answers writes and lists the same way', async () => {
+  it('answers writes, lists and counts the same way', async () => {
     server = await startSilentServer();
     const handler = await handlerAgainst(server.endpoint);
 
-    const create = await send(handler, { method: 'POST', path: '/users', json: { name: 'Ada' } }, 1300);
+    const create = await send(handler, { method: 'POST', path: '/users', json: { name: 'Ada' }, auth: BOB }, 1300);
     const list = await send(handler, { path: '/users' }, 1300);
+    const stats = await send(handler, { path: '/internal/stats', auth: REPORTS_SERVICE }, 1300);
 
     expectUnavailable(create, '5');
     expectUnavailable(list, '5');
+    expectUnavailable(stats, '5');
   });
 });
 

@@ -99,7 +99,10 @@ export class RestApiService extends Construct {
 
   private createFunction(): ApiFunction {
     const { api, stage, artifact, namePrefix } = this.props;
-    const tables = Object.entries(api.tables ?? {}).map(([key, declared]) => ({ key, declared, table: this.tables.get(key)!.table }));
+    // A table with no actions is an authorizer's alone: the function gets no grant on it, and not even its name.
+    const tables = Object.entries(api.tables ?? {})
+      .filter(([, declared]) => declared.actions.length > 0)
+      .map(([key, declared]) => ({ key, declared, table: this.tables.get(key)!.table }));
     return new ApiFunction(this, 'Function', {
       functionName: `${namePrefix}-handler`,
       artifact,

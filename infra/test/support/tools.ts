@@ -144,7 +144,7 @@ function statSafe(path: string): number | undefined {
  */
 export function motoProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const bin = env.PORTICO_MOTO_SERVER ?? 'moto_server';
-  const help = spawnSync(bin, ['--help'], { encoding: 'utf8', env, timeout: 30_000 });
+  const help = spawnSync(bin, ['--help'], { encoding: 'utf8', env, timeout: 120_000 });
   if (help.error || help.status !== 0) {
     return `\`${bin} --help\` failed (${help.error?.message ?? help.stderr.trim()}): pip install "moto[server]"`;
   }

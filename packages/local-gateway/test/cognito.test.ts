@@ -181,6 +181,41 @@ describe('Cognito user pool authorizers over HTTP', () => {
       expect((await call('/cognito', refreshed.json().AuthenticationResult.IdToken)).status).toBe(200);
     });
 
+    it('answers a browser on any origin: the preflight allows what a sign-in sends, and every answer is readable', async () => {
+      // Arrange: what a page on http://localhost:5173 sends before and with InitiateAuth
+      const origin = { Origin: 'http://localhost:5173' };
+      // Act
+      const preflight = await request(pool().signInUrl, {
+        method: 'OPTIONS',
+        headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-amz-target' },
+      });
+      const signIn = await request(pool().signInUrl, {
+        method: 'POST',
+        headers: { ...origin, 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+        body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: webClient, AuthParameters: { USERNAME: 'alice', PASSWORD: 'nope' } }),
+      });
+      const jwks = await request(pool().jwksUrl, { headers: origin });
+      // Assert
+      expect(preflight.status).toBe(200);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,x-amz-target');
+      expect(signIn.status).toBe(400);
+      expect(signIn.headers.get('access-control-allow-origin')).toBe('*');
+      expect(signIn.headers.get('access-control-expose-headers')).toContain('x-amzn-ErrorType');
+      expect(jwks.headers.get('access-control-allow-origin')).toBe('*');
+    });
+
+    it('allows a preflight only header names, never text it could not have meant as one', async () => {
+      const res = await request(pool().signInUrl, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type, x-amz-target;evil=1' },
+      });
+
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-headers')).toBe('content-type,x-amz-target,x-amz-user-agent');
+    });
+
     it.each([
       ['a wrong password', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD: 'nope' } }, 'NotAuthorizedException', 'Incorrect username or password.'],
       ['an unknown user', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'mallory', PASSWORD: 'x' } }, 'NotAuthorizedException', 'Incorrect username or password.'],

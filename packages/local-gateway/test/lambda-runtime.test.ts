@@ -110,7 +110,7 @@ describe('Lambda runtime emulation', () => {
     const logging = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': file } });
     try {
       const res = await request(`${logging.url}/slow`);
-      await until(async () => logging.functionOutput.join('').includes('hi'), 2_000);
+      await until(async () => logging.functionOutput.join('').includes('hi'), 15_000);
       expect(logging.functionOutput.join('')).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[^\\t]+\\t${res.text}\\tINFO\\thi { a: 1 }$`, 'm'));
     } finally {
       await logging.close();
@@ -259,7 +259,7 @@ describe('hot reload', () => {
       expect((await request(`${h.url}/slow`)).text).toBe('v2');
       // Act: the watcher notices a rebuild
       writeFileSync(file, version('v3'));
-      const served = await until(async () => (await request(`${h.url}/slow`)).text === 'v3', 20_000);
+      const served = await until(async () => (await request(`${h.url}/slow`)).text === 'v3', 45_000);
       expect(served).toBe(true);
       expect(h.logs.some((l) => l.startsWith('reloaded portico-slow'))).toBe(true);
     } finally {

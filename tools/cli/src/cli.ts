@@ -1,18 +1,23 @@
 /**
  * `portico build [--watch] [--outdir DIR]`   in an app's folder: its Lambda bundle, zip, build-meta.json, openapi.json
  * `portico dev [api...]`                      serve every API (or those named) locally; PORT, HOST override
+ * `portico new <name> [--port N] [--region R] [--no-install] [--dry-run]`   scaffold apps/<name> (`pnpm create-api <name>`)
  */
 import { loadApi, findRepoRoot, apiFolderOf } from '@portico/infra';
 import { parseArgs } from 'node:util';
 import { buildApp, formatBytes, watchApp } from './build';
 import { startDev } from './dev';
+import { createApi, nextSteps } from './new';
 
 const USAGE = `usage: portico <command>
 
   build [--watch] [--outdir DIR]   build the API of the folder you are in (default outdir: dist/)
   dev [api...]                     serve every API under apps/ (or those named) like API Gateway would;
                                    PORT (first API; 0 = free ports), HOST, PORTICO_DATA_DIR, PORTICO_DEV_DIR override
-  new <name>                       scaffold apps/<name>: routes, handler, store, tests, portico.config.ts`;
+  new <name> [--port N] [--region R] [--no-install] [--dry-run]
+                                   scaffold apps/<name> (kebab-case): routes, handler, store, seed, tests,
+                                   portico.config.ts; default port: the highest dev port of the declared APIs + 1,
+                                   region us-east-1; --dry-run lists the files and writes nothing`;
 
 /** Runs one command; resolves to the exit code (dev and watch builds resolve when stopped). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -22,6 +27,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return build(rest);
     case 'dev':
       return dev(rest);
+    case 'new':
+      return scaffold(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -79,6 +86,37 @@ async function dev(argv: readonly string[]): Promise<number> {
   await server.close();
   // pnpm (since 10.16) reports any script it saw interrupted as failed, whatever the script did: say it plainly.
   console.log('dev: stopped; nothing left running');
+  return 0;
+}
+
+async function scaffold(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv].filter((arg) => arg !== '--'),
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      region: { type: 'string' },
+      'no-install': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  const [name, ...extra] = positionals;
+  if (name === undefined || extra.length > 0) {
+    console.error(`portico new takes one API name, e.g. \`pnpm create-api orders-api\`\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
+    console.error(`portico new: --port ${values.port}: use a whole number from 1 to 65535`);
+    return 2;
+  }
+  const api = await createApi({
+    name,
+    ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    install: !values['no-install'],
+    dryRun: values['dry-run'],
+  });
+  for (const line of nextSteps(api)) console.log(line);
   return 0;
 }
 

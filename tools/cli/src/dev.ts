@@ -159,6 +159,10 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
   let cognitoPort = port === 0 ? 0 : (api.config.dev?.cognitoPort ?? port + 1000);
   let tokensFile: string | undefined;
   let current = '';
+  // Re-synths run one at a time, and closing waits for the one under way: a Ctrl-C that lands while the gateway is
+  // being replaced must not close the old one and leave the new one listening.
+  let changes: Promise<void> = Promise.resolve();
+  let closed = false;
 
   /** Synthesizes the dev stack from `config`; returns the stack when it differs from the one served. */
   const synth = async (config: ApiConfig): Promise<Stack | undefined> => {
@@ -207,13 +211,17 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
   try {
     await build.ready;
     log(`dev: synthesizing ${stackName(api.config, stage)}…`);
-    configWatch = await watchConfig(api.dir, join(workDir, 'config'), async (config) => {
-      try {
-        const stack = await synth(config);
-        if (stack) await serve(stack, config);
-      } catch (error) {
-        log(`dev: ${name}: the changed declaration does not synthesize; still serving the last one: ${(error as Error).message}`);
-      }
+    configWatch = await watchConfig(api.dir, join(workDir, 'config'), (config) => {
+      changes = changes.then(async () => {
+        if (closed) return;
+        try {
+          const stack = await synth(config);
+          if (stack && !closed) await serve(stack, config);
+        } catch (error) {
+          log(`dev: ${name}: the changed declaration does not synthesize; still serving the last one: ${(error as Error).message}`);
+        }
+      });
+      return changes;
     });
     const stack = await synth(configWatch.config);
     await serve(stack!, configWatch.config);
@@ -236,7 +244,9 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
       return tokensFile;
     },
     close: async () => {
+      closed = true;
       configWatch?.close();
+      await changes;
       await gateway?.close();
       await build.close();
     },

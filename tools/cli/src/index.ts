@@ -36,4 +36,4 @@ export {
 } from './measure-durations';
 
 // A typed client's generated types (`apps/<api>/client/src/generated`)
-export { generateClientTypes, apiKeyUse, type ClientTypesOptions, type ApiKeyUse } from './client-types';
+export { generateClientTypes, apiKeyUse, bearerOperations, type ClientTypesOptions, type ApiKeyUse } from './client-types';

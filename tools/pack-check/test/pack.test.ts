@@ -35,7 +35,7 @@ const ENV: NodeJS.ProcessEnv = Object.fromEntries(
 // The installed bin's `#!/usr/bin/env node` finds this Node.js (the Lambda runtime's version) first.
 ENV.PATH = `${dirname(process.execPath)}${delimiter}${ENV.PATH ?? ''}`;
 
-function run(command: string, args: string[], cwd: string, timeout = 5 * MINUTES): SpawnSyncReturns<string> {
+function run(command: string, args: string[], cwd: string, timeout = 10 * MINUTES): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd, env: ENV, encoding: 'utf8', timeout });
 }
 

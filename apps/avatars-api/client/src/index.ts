@@ -6,6 +6,7 @@
  */
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { API_KEY_HEADER, API_KEY_OPERATIONS } from './generated/api-key.js';
+import { AUTHORIZERS } from './generated/authorizers.js';
 import type { components, paths } from './generated/avatars-api.js';
 
 // The generated document types, for callers that name a route's parts.
@@ -42,6 +43,11 @@ export interface AvatarsApiClientOptions {
    * other: a secret goes no further than it must, and a browser's image reads stay free of a CORS preflight.
    */
   readonly apiKey?: string;
+  /**
+   * A partner's token (`ptk_…`), sent as `Authorization: Bearer <token>` on the routes the partner authorizer guards
+   * (`PUT` and `DELETE /avatars/{userId}`) and on no other. Without it, those writes are API Gateway's 401.
+   */
+  readonly partnerToken?: string;
   /** The fetch to call; @default globalThis.fetch */
   readonly fetch?: (request: Request) => Promise<Response>;
 }
@@ -66,7 +72,11 @@ export type AvatarsApiClient = Client<paths> & {
  * `code`; read the status from `response.status`.
  *
  * @example
- * const avatars = createAvatarsApiClient({ baseUrl: 'http://127.0.0.1:3001/dev', apiKey: process.env.AVATARS_API_KEY });
+ * const avatars = createAvatarsApiClient({
+ *   baseUrl: 'http://127.0.0.1:3001/dev',
+ *   apiKey: process.env.AVATARS_API_KEY,
+ *   partnerToken: process.env.AVATARS_PARTNER_TOKEN,
+ * });
  * const put = await avatars.putAvatar(userId, await readFile('me.png'), 'image/png');
  * if (put.error) throw new Error(`avatars API ${put.response.status} ${put.error?.code}: ${put.error?.detail}`);
  * const { data: avatar } = await avatars.getAvatar(userId); // { bytes, contentType: 'image/png', etag }
@@ -74,7 +84,12 @@ export type AvatarsApiClient = Client<paths> & {
  */
 export function createAvatarsApiClient(options: AvatarsApiClientOptions): AvatarsApiClient {
   const client = createClient<paths>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  if (options.apiKey !== undefined) client.use(apiKeyMiddleware(options.apiKey));
+  if (options.apiKey !== undefined) client.use(headerMiddleware(API_KEY_HEADER, options.apiKey, API_KEY_OPERATIONS));
+  if (options.partnerToken !== undefined) {
+    const partner = AUTHORIZERS.partner;
+    if (!partner) throw new Error('The avatars API document names no partner authorizer: rebuild the client (pnpm build)');
+    client.use(headerMiddleware(partner.header, `Bearer ${options.partnerToken}`, partner.operations));
+  }
 
   async function putAvatar(userId: string, bytes: Uint8Array | ArrayBuffer, contentType: AvatarType): Promise<AvatarResult<AvatarInfo>> {
     const { data, error, response } = await client.PUT('/avatars/{userId}', {
@@ -108,11 +123,11 @@ function problemOf(error: unknown): Problem | undefined {
   return typeof error === 'object' && error !== null ? (error as Problem) : undefined;
 }
 
-/** Adds the key to requests whose operation requires it, by the document's `security`. */
-function apiKeyMiddleware(apiKey: string): Middleware {
+/** Sets a credential header on the requests whose operation requires it, by the document's `security`. */
+function headerMiddleware(header: string, value: string, operations: ReadonlySet<string>): Middleware {
   return {
     onRequest({ request, schemaPath }) {
-      if (API_KEY_OPERATIONS.has(`${request.method} ${schemaPath}`)) request.headers.set(API_KEY_HEADER, apiKey);
+      if (operations.has(`${request.method} ${schemaPath}`)) request.headers.set(header, value);
       return request;
     },
   };

@@ -8,6 +8,7 @@ interface Sent {
   method: string;
   url: string;
   key: string | null;
+  authorization: string | null;
   contentType: string | null;
   accept: string | null;
   body: Buffer;
@@ -24,6 +25,7 @@ function recordingFetch(answer: Answer = { status: 200, body: '{}', headers: { '
         method: request.method,
         url: request.url,
         key: request.headers.get('x-api-key'),
+        authorization: request.headers.get('authorization'),
         contentType: request.headers.get('content-type'),
         accept: request.headers.get('accept'),
         body: Buffer.from(await request.arrayBuffer()),
@@ -51,6 +53,24 @@ describe('createAvatarsApiClient', () => {
       ['GET', `${BASE}/avatars/u1/info`, null],
       ['PUT', `${BASE}/avatars/u1`, 'k-123'],
       ['DELETE', `${BASE}/avatars/u1`, 'k-123'],
+    ]);
+  });
+
+  it("sends the partner's token as a Bearer credential on the routes the partner authorizer guards, and on no other", async () => {
+    const { sent, fetch } = recordingFetch();
+    const token = `ptk_${'A'.repeat(43)}`;
+    const avatars = createAvatarsApiClient({ baseUrl: BASE, apiKey: 'k-123', partnerToken: token, fetch });
+
+    await avatars.getAvatar('u1');
+    await avatars.GET('/avatars/{userId}/info', { params: { path: { userId: 'u1' } } });
+    await avatars.putAvatar('u1', PNG, 'image/png');
+    await avatars.DELETE('/avatars/{userId}', { params: { path: { userId: 'u1' } } });
+
+    expect(sent.map(({ method, authorization, key }) => [method, authorization, key])).toEqual([
+      ['GET', null, null],
+      ['GET', null, null],
+      ['PUT', `Bearer ${token}`, 'k-123'],
+      ['DELETE', `Bearer ${token}`, 'k-123'],
     ]);
   });
 

@@ -17,27 +17,31 @@ const PNG = readFileSync(join(FIXTURES, 'avatar.png'));
 const JPEG = readFileSync(join(FIXTURES, 'avatar.jpg'));
 /** The user `pnpm dev` seeds an avatar for (apps/avatars-api/src/seed.ts: the users API's seeded Alice). */
 const SEEDED_USER = '0b6f3c5e-8a1d-4c2b-9e7f-1a2b3c4d5e6f';
+/** The partner token `pnpm dev` seeds and prints (apps/avatars-api/src/seed.ts, DEV_PARTNER_TOKEN). */
+const DEV_PARTNER_TOKEN = 'ptk_DEV-ONLY-avatars-partner-token-not-a-secret';
 
 let dev: DevProcess | undefined;
 let baseUrl: string;
+let apiKey: string;
 let avatars: AvatarsApiClient;
 
 beforeAll(async () => {
   dev = await startDevProcess(['avatars-api']);
   baseUrl = dev.apis[0]!.url;
-  avatars = createAvatarsApiClient({ baseUrl, apiKey: dev.apis[0]!.apiKeys[0]! });
+  apiKey = dev.apis[0]!.apiKeys[0]!;
+  avatars = createAvatarsApiClient({ baseUrl, apiKey, partnerToken: DEV_PARTNER_TOKEN });
 });
 
 afterAll(() => dev?.stop());
 
 describe('the avatars API through its client, served by pnpm dev', () => {
-  it('uploads a PNG with the key, downloads the same bytes, and reads its info', async () => {
+  it('uploads a PNG with the key and the seeded partner token, downloads the same bytes, and reads its info', async () => {
     const userId = randomUUID();
 
     const put = await avatars.putAvatar(userId, PNG, 'image/png');
     expect(put.error).toBeUndefined();
     expect(put.response.status).toBe(201);
-    expect(put.data).toEqual({ userId, contentType: 'image/png', bytes: PNG.length, width: 64, height: 48, etag: expect.stringMatching(/^[0-9a-f]{64}$/), updatedAt: expect.any(String) });
+    expect(put.data).toEqual({ userId, contentType: 'image/png', bytes: PNG.length, width: 64, height: 48, etag: expect.stringMatching(/^[0-9a-f]{64}$/), updatedAt: expect.any(String), uploadedBy: { partnerId: 'dev-partner', name: 'Dev Partner' } });
 
     const got = await avatars.getAvatar(userId);
     expect(got.error).toBeUndefined();
@@ -111,10 +115,20 @@ describe('the avatars API through its client, served by pnpm dev', () => {
     expect(error).toMatchObject({ status: 400, code: 'NOT_AN_IMAGE' });
   });
 
-  it('without a key, an upload is refused by the gateway, in the same problem format', async () => {
-    const anonymous = createAvatarsApiClient({ baseUrl });
+  it('without a partner token, an upload is refused 401 by the gateway, in the same problem format', async () => {
+    const tokenless = createAvatarsApiClient({ baseUrl, apiKey });
 
-    const { data, error, response } = await anonymous.putAvatar(randomUUID(), PNG, 'image/png');
+    const { data, error, response } = await tokenless.putAvatar(randomUUID(), PNG, 'image/png');
+
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(401);
+    expect(error).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+  });
+
+  it('without a key, an upload with a partner token is refused by the gateway, in the same problem format', async () => {
+    const keyless = createAvatarsApiClient({ baseUrl, partnerToken: DEV_PARTNER_TOKEN });
+
+    const { data, error, response } = await keyless.putAvatar(randomUUID(), PNG, 'image/png');
 
     expect(data).toBeUndefined();
     expect(response.status).toBe(403);

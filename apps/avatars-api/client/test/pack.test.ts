@@ -22,6 +22,8 @@ describe('the packed client', () => {
       'dist/generated',
       'dist/generated/api-key.d.ts',
       'dist/generated/api-key.js',
+      'dist/generated/authorizers.d.ts',
+      'dist/generated/authorizers.js',
       'dist/generated/avatars-api.d.ts',
       'dist/generated/avatars-api.js',
       'dist/index.d.ts',

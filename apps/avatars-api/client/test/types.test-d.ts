@@ -29,6 +29,8 @@ export async function callsTheClientRejects(): Promise<void> {
   await avatars.PUT('/avatars/{userId}', { params: { path: { userId: 'u1' } }, body: png });
   // @ts-expect-error the key is an option of the client, not of a call
   createAvatarsApiClient({ baseUrl: 'http://127.0.0.1:3001/dev', apiKey: 42 });
+  // @ts-expect-error the partner token is the ptk_… string, not a number
+  createAvatarsApiClient({ baseUrl: 'http://127.0.0.1:3001/dev', partnerToken: 42 });
 }
 
 export async function whatCallsAnswer(): Promise<void> {

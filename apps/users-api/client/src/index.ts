@@ -5,6 +5,7 @@
  */
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { API_KEY_HEADER, API_KEY_OPERATIONS } from './generated/api-key.js';
+import { BEARER_OPERATIONS } from './generated/bearer.js';
 import type { components, paths } from './generated/users-api.js';
 
 // The generated document types, for callers that name a route's parts.
@@ -21,6 +22,11 @@ export type NewUser = paths['/users']['post']['requestBody']['content']['applica
 export type UserPage = paths['/users']['get']['responses'][200]['content']['application/json'];
 /** `GET /search` answer. */
 export type SearchResult = paths['/search']['get']['responses'][200]['content']['application/json'];
+/** `GET /internal/stats` answer (SigV4-signed callers only). */
+export type Stats = paths['/internal/stats']['get']['responses'][200]['content']['application/json'];
+
+/** A Cognito user pool token, or a function that answers the current one (called before each call that needs it). */
+export type TokenSource = string | (() => string | undefined | Promise<string | undefined>);
 
 export interface UsersApiClientOptions {
   /** The stage URL, e.g. `http://127.0.0.1:3000/dev` (what `pnpm dev` prints) or `https://…/prod`. */
@@ -30,7 +36,16 @@ export interface UsersApiClientOptions {
    * other: a secret goes no further than it must, and a browser's plain GETs stay free of a CORS preflight.
    */
   readonly apiKey?: string;
-  /** The fetch to call; @default globalThis.fetch */
+  /**
+   * The signed-in user's ID token, sent as `Authorization` on the routes that take one (`POST /users`; `DELETE
+   * /users/{id}`, which also needs the user in the `admin` group) and on no other. A function is asked before each
+   * such call, so a caller that refreshes its tokens (an hour's validity) hands out the current one.
+   */
+  readonly token?: TokenSource;
+  /**
+   * The fetch to call; @default globalThis.fetch. `GET /internal/stats` takes a SigV4 signature: pass a signing fetch,
+   * e.g. aws4fetch's `(request) => new AwsClient(credentials).fetch(request)`.
+   */
   readonly fetch?: (request: Request) => Promise<Response>;
 }
 
@@ -46,7 +61,7 @@ export type UsersApiClient = Client<paths>;
  * carry no `status` or `title`, so read the status from `response.status`.
  *
  * @example
- * const users = createUsersApiClient({ baseUrl: 'http://127.0.0.1:3000/dev', apiKey: process.env.USERS_API_KEY });
+ * const users = createUsersApiClient({ baseUrl: 'http://127.0.0.1:3000/dev', apiKey: process.env.USERS_API_KEY, token: idToken });
  * const { data, error, response } = await users.POST('/users', { body: { name: 'Ada' } });
  * if (error) throw new Error(`users API ${response.status} ${error.code}: ${error.detail}`);
  * const { data: found } = await users.GET('/users/{id}', { params: { path: { id: data.id } } });
@@ -54,6 +69,7 @@ export type UsersApiClient = Client<paths>;
 export function createUsersApiClient(options: UsersApiClientOptions): UsersApiClient {
   const client = createClient<paths>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
   if (options.apiKey !== undefined) client.use(apiKeyMiddleware(options.apiKey));
+  if (options.token !== undefined) client.use(tokenMiddleware(options.token));
   return client;
 }
 
@@ -62,6 +78,22 @@ function apiKeyMiddleware(apiKey: string): Middleware {
   return {
     onRequest({ request, schemaPath }) {
       if (API_KEY_OPERATIONS.has(`${request.method} ${schemaPath}`)) request.headers.set(API_KEY_HEADER, apiKey);
+      return request;
+    },
+  };
+}
+
+/**
+ * Adds the token to requests whose operation takes one, by the document's `security`: the token itself as the
+ * `Authorization` value, as API Gateway's Cognito authorizer reads it for REST APIs (developerguide
+ * `apigateway-invoke-api-integrated-with-cognito-user-pool.html`); no `Bearer ` prefix to strip or not.
+ */
+function tokenMiddleware(token: TokenSource): Middleware {
+  return {
+    async onRequest({ request, schemaPath }) {
+      if (!BEARER_OPERATIONS.has(`${request.method} ${schemaPath}`)) return request;
+      const value = typeof token === 'string' ? token : await token();
+      if (value) request.headers.set('authorization', value);
       return request;
     },
   };

@@ -9,6 +9,7 @@ interface Sent {
   method: string;
   url: string;
   key: string | null;
+  authorization: string | null;
   contentType: string | null;
   body: string;
 }
@@ -22,6 +23,7 @@ function recordingFetch(status = 200, body = '{}'): { sent: Sent[]; fetch: (requ
         method: request.method,
         url: request.url,
         key: request.headers.get('x-api-key'),
+        authorization: request.headers.get('authorization'),
         contentType: request.headers.get('content-type'),
         body: await request.text(),
       });
@@ -51,6 +53,43 @@ describe('createUsersApiClient', () => {
       ['DELETE', `http://127.0.0.1:3000/dev/users/${id}`, 'k-123'],
       ['GET', 'http://127.0.0.1:3000/dev/search?q=ad', null],
     ]);
+  });
+
+  it('sends the token as Authorization, unprefixed, on the routes that take one only', async () => {
+    const { sent, fetch } = recordingFetch();
+    const users = createUsersApiClient({ baseUrl: 'http://127.0.0.1:3000/dev', token: 'eyJ.id.token', fetch });
+    const id = '0b6f3c5e-8a1d-4c2b-9e7f-1a2b3c4d5e6f';
+
+    await users.GET('/hello');
+    await users.GET('/users');
+    await users.POST('/users', { body: { name: 'Ada' } });
+    await users.GET('/users/{id}', { params: { path: { id } } });
+    await users.DELETE('/users/{id}', { params: { path: { id } } });
+    await users.GET('/search', { params: { query: { q: 'ad' } } });
+    await users.GET('/internal/stats');
+
+    expect(sent.map(({ method, url, authorization }) => [method, new URL(url).pathname, authorization])).toEqual([
+      ['GET', '/dev/hello', null],
+      ['GET', '/dev/users', null],
+      ['POST', '/dev/users', 'eyJ.id.token'],
+      ['GET', `/dev/users/${id}`, null],
+      ['DELETE', `/dev/users/${id}`, 'eyJ.id.token'],
+      ['GET', '/dev/search', null],
+      ['GET', '/dev/internal/stats', null],
+    ]);
+  });
+
+  it('asks a token function before each call that takes a token, and sends nothing when it has none', async () => {
+    const { sent, fetch } = recordingFetch(201);
+    const answers = ['first', undefined];
+    const users = createUsersApiClient({ baseUrl: 'http://127.0.0.1:3000/dev', token: async () => answers.shift(), fetch });
+
+    await users.GET('/hello');
+    await users.POST('/users', { body: { name: 'Ada' } });
+    await users.POST('/users', { body: { name: 'Grace' } });
+
+    expect(sent.map((s) => s.authorization)).toEqual([null, 'first', null]);
+    expect(answers).toEqual([]);
   });
 
   it('sends no key header when given no key', async () => {

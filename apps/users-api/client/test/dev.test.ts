@@ -1,8 +1,8 @@
 /**
  * The client against `pnpm dev`: users-api served by `startDev` (its watch build, its dev stack, dynalite, the local
  * gateway) on a free port with private data and work folders, in a process of its own (`startDevProcess`), and every
- * route called through `createUsersApiClient`. Needs the apps built (`pnpm build`): the client's types come from
- * users-api's build.
+ * route called through `createUsersApiClient`, signed in as the dev users (their ID tokens, as dev prints them).
+ * Needs the apps built (`pnpm build`): the client's types come from users-api's build.
  */
 import { startDevProcess, type DevProcess } from '@portico/cli/testing';
 import { randomUUID } from 'node:crypto';
@@ -13,11 +13,21 @@ jest.setTimeout(120_000);
 let dev: DevProcess | undefined;
 let baseUrl: string;
 let users: UsersApiClient;
+let bobsToken: string;
+
+/** The ID token `pnpm dev` printed for a dev user. */
+function printedToken(log: string, username: string): string {
+  const token = new RegExp(`dev: ID token for ${username}\\b[^:]*: (\\S+)`).exec(log)?.[1];
+  if (!token) throw new Error(`pnpm dev printed no token for ${username}:\n${log}`);
+  return token;
+}
 
 beforeAll(async () => {
   dev = await startDevProcess(['users-api']);
   baseUrl = dev.apis[0]!.url;
-  users = createUsersApiClient({ baseUrl, apiKey: dev.apis[0]!.apiKeys[0]! });
+  bobsToken = printedToken(dev.log, 'bob');
+  // alice is in admin: she may create and delete.
+  users = createUsersApiClient({ baseUrl, apiKey: dev.apis[0]!.apiKeys[0]!, token: printedToken(dev.log, 'alice') });
 });
 
 afterAll(() => dev?.stop());
@@ -44,7 +54,7 @@ describe('the users API through its client, served by pnpm dev', () => {
     expect(second.data!.items[0]!.id).not.toBe(first.data!.items[0]!.id);
   });
 
-  it('creates with the key, then gets, searches and deletes the user', async () => {
+  it('creates with the key and a token, then gets, searches and deletes the user', async () => {
     const name = `Client ${randomUUID()}`;
 
     const created = await users.POST('/users', { body: { name, email: 'client@example.com' } });
@@ -106,10 +116,35 @@ describe('the users API through its client, served by pnpm dev', () => {
     expect(error).toMatchObject({ status: 404 });
   });
 
-  it('without a key, a key-required route is refused by the gateway, in the same problem format', async () => {
-    const anonymous = createUsersApiClient({ baseUrl });
+  it('takes a token function, asked before each call that needs one: bob creates, but may not delete', async () => {
+    let asked = 0;
+    const bob = createUsersApiClient({ baseUrl, apiKey: dev!.apis[0]!.apiKeys[0]!, token: async () => (asked++, bobsToken) });
+
+    const created = await bob.POST('/users', { body: { name: 'Made by Bob' } });
+    await bob.GET('/users/{id}', { params: { path: { id: created.data!.id } } });
+    const deleted = await bob.DELETE('/users/{id}', { params: { path: { id: created.data!.id } } });
+
+    expect(created.response.status).toBe(201);
+    expect(deleted.response.status).toBe(403);
+    expect(deleted.error).toMatchObject({ status: 403, code: 'MISSING_GROUP' });
+    expect(asked).toBe(2);
+    expect((await users.GET('/users/{id}', { params: { path: { id: created.data!.id } } })).response.status).toBe(200);
+  });
+
+  it('without a token, a route that takes one is refused by the gateway (401), in the same problem format', async () => {
+    const anonymous = createUsersApiClient({ baseUrl, apiKey: dev!.apis[0]!.apiKeys[0]! });
 
     const { data, error, response } = await anonymous.POST('/users', { body: { name: 'Nobody' } });
+
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(401);
+    expect(error).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+  });
+
+  it('without a key, a key-required route is refused by the gateway, in the same problem format', async () => {
+    const keyless = createUsersApiClient({ baseUrl, token: bobsToken });
+
+    const { data, error, response } = await keyless.POST('/users', { body: { name: 'Nobody' } });
 
     expect(data).toBeUndefined();
     expect(response.status).toBe(403);

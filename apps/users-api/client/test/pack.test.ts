@@ -22,6 +22,8 @@ describe('the packed client', () => {
       'dist/generated',
       'dist/generated/api-key.d.ts',
       'dist/generated/api-key.js',
+      'dist/generated/bearer.d.ts',
+      'dist/generated/bearer.js',
       'dist/generated/users-api.d.ts',
       'dist/generated/users-api.js',
       'dist/index.d.ts',
@@ -30,16 +32,16 @@ describe('the packed client', () => {
     ]);
   });
 
-  it('runs under plain Node as ESM, the key on key-required routes only', () => {
+  it('runs under plain Node as ESM, the key and the token on the routes that take them only', () => {
     const run = project.run(
       'consumer.mjs',
       `import { createUsersApiClient } from '@portico/users-api-client';
 const sent = [];
 const fetch = async (request) => {
-  sent.push([request.method, request.url, request.headers.get('x-api-key')]);
+  sent.push([request.method, request.url, request.headers.get('x-api-key'), request.headers.get('authorization')]);
   return new Response('{"id":"1","name":"Ada","createdAt":"2026-01-01T00:00:00.000Z"}', { status: 201, headers: { 'content-type': 'application/json' } });
 };
-const users = createUsersApiClient({ baseUrl: 'https://api.example.com/prod', apiKey: 'k', fetch });
+const users = createUsersApiClient({ baseUrl: 'https://api.example.com/prod', apiKey: 'k', token: 't', fetch });
 const { data } = await users.POST('/users', { body: { name: 'Ada' } });
 await users.GET('/users/{id}', { params: { path: { id: data.id } } });
 console.log(JSON.stringify({ sent, data }));
@@ -49,8 +51,8 @@ console.log(JSON.stringify({ sent, data }));
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
       sent: [
-        ['POST', 'https://api.example.com/prod/users', 'k'],
-        ['GET', 'https://api.example.com/prod/users/1', null],
+        ['POST', 'https://api.example.com/prod/users', 'k', 't'],
+        ['GET', 'https://api.example.com/prod/users/1', null, null],
       ],
       data: { id: '1', name: 'Ada', createdAt: '2026-01-01T00:00:00.000Z' },
     });

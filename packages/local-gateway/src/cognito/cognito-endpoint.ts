@@ -5,6 +5,11 @@
  * `REFRESH_TOKEN_AUTH`), so the AWS SDK or Amplify pointed at it (`endpoint: http://127.0.0.1:<port>`) signs in.
  * Errors are Cognito's: HTTP 400, `{"__type": "NotAuthorizedException", "message": "Incorrect username or password."}`
  * and `x-amzn-ErrorType` (API reference `API_InitiateAuth.html`).
+ *
+ * CORS: Cognito's endpoint serves browsers on any site (Amplify and amazon-cognito-identity-js sign in from the page),
+ * so every answer carries `Access-Control-Allow-Origin: *` and a preflight (`OPTIONS`, any path) is allowed the
+ * methods served here and whatever headers it asks for (`Content-Type: application/x-amz-json-1.1` and
+ * `X-Amz-Target` always make a sign-in preflighted). No credentials: tokens travel in the body, never in cookies.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +17,15 @@ import { CognitoError, type LocalUserPool } from './local-user-pool';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const MAX_BODY_BYTES = 1024 * 1024;
+/** On every answer: any origin may read it, and the headers that say what went wrong. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date',
+} as const;
+/** What a preflight is allowed when it names no headers, or names them in a form that is not a header list. */
+const DEFAULT_ALLOW_HEADERS = 'content-type,x-amz-target,x-amz-user-agent';
+/** `Access-Control-Request-Headers`: comma-separated header names (RFC 9110 tokens), nothing else echoed back. */
+const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
 
 /** A running local Cognito endpoint. */
 export interface CognitoEndpoint {
@@ -36,6 +50,7 @@ export function createCognitoEndpoint(pools: ReadonlyMap<string, LocalUserPool>)
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'OPTIONS') return preflight(req, res);
     const wellKnown = /^\/([^/]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(path);
     if (req.method === 'GET' && wellKnown) {
       const pool = pools.get(decodeURIComponent(wellKnown[1]!));
@@ -104,9 +119,22 @@ function authenticationResult(tokens: { idToken: string; accessToken: string; re
   };
 }
 
+function preflight(req: IncomingMessage, res: ServerResponse): void {
+  const asked = req.headers['access-control-request-headers']?.trim();
+  res
+    .writeHead(200, {
+      ...CORS_HEADERS,
+      'Access-Control-Allow-Methods': 'GET,POST',
+      'Access-Control-Allow-Headers': asked && HEADER_LIST.test(asked) ? asked : DEFAULT_ALLOW_HEADERS,
+      'Access-Control-Max-Age': '600',
+      'Content-Length': 0,
+    })
+    .end();
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  const headers: Record<string, string | number> = { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text) };
+  const headers: Record<string, string | number> = { ...CORS_HEADERS, 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text) };
   const type = (body as { __type?: string }).__type;
   if (status >= 400 && type) headers['x-amzn-ErrorType'] = type;
   res.writeHead(status, headers).end(text);
