@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import type { AddressInfo } from 'node:net';
 import { createDynamoDb, type DynamoDbClient } from '@portico/dynamodb';
+import { startDynalite } from '@portico/dynamodb/testing';
 import { createUsersTable } from '../../src/store';
 
 /** A running in-process dynalite with the users table created and the SDK environment pointing at it. */
@@ -26,15 +25,8 @@ export interface LocalDynamo {
  * module is imported: the handler builds its clients at import, as it does in Lambda.
  */
 export async function startLocalDynamo(tableName = 'users-test'): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  let connections = 0;
-  server.on('connection', () => connections++);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const dynamo = await startDynalite();
+  const { endpoint } = dynamo;
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
@@ -51,13 +43,12 @@ export async function startLocalDynamo(tableName = 'users-test'): Promise<LocalD
     client,
     db,
     get connections() {
-      return connections;
+      return dynamo.connections;
     },
     async stop() {
       client.destroy();
       db.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await dynamo.stop();
     },
   };
 }
