@@ -17,6 +17,14 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** The longest a client may take to send a whole request, body included (10 MiB at under 3 Mbit/s still fits). */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long an idle kept-alive connection stays open. A server that closes an idle connection races the client's next
+ * request on it (the client sees ECONNRESET for a request the server never read), so the client must always be the
+ * side that closes first: this is longer than any common client keeps an idle connection (undici 4 s, Node.js's agent
+ * and browsers by the server's hint or about a minute, CloudFront's origin keep-alive at most 60 s), and no hint is
+ * sent, as API Gateway sends none.
+ */
+export const KEEP_ALIVE_IDLE_MS = 65_000;
 
 export interface EdgeOptions {
   clock: Clock;
@@ -54,7 +62,7 @@ export function createEdge(options: EdgeOptions): Server {
       });
     },
   );
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = KEEP_ALIVE_IDLE_MS;
   // Answers are written in one piece; don't let Nagle hold the last segment back waiting for an ACK.
   server.on('connection', (socket: Socket) => socket.setNoDelay(true));
 
@@ -83,6 +91,9 @@ export function createEdge(options: EdgeOptions): Server {
     // The body is complete before the answer starts, so say how long it is, as API Gateway does, rather than let
     // node:http fall back to chunked encoding (extra framing for every client to parse).
     if (mayHaveBody(result.statusCode)) headers.push('Content-Length', String(result.body.length));
+    // Said explicitly, so node:http adds no `Keep-Alive: timeout=` hint: a client that took the hint would time its
+    // idle connections to the server's own close and race it. (A proxy result cannot set this: it is remapped.)
+    if (res.shouldKeepAlive) headers.push('Connection', 'keep-alive');
     res.writeHead(result.statusCode, headers);
     res.end(result.body);
     log(`${ctx.httpMethod} ${ctx.rawPath} ${result.statusCode} ${Math.round(performance.now() - started)}ms${ctx.note}`);

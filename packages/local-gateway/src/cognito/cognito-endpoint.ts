@@ -14,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CognitoError, type LocalUserPool } from './local-user-pool';
+import { KEEP_ALIVE_IDLE_MS } from '../http-edge';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -46,7 +47,8 @@ export function createCognitoEndpoint(pools: ReadonlyMap<string, LocalUserPool>)
   const server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => send(res, 500, { __type: 'InternalErrorException', message: (error as Error).message }));
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle connections outlive any client's pool, so the client closes first (see KEEP_ALIVE_IDLE_MS).
+  server.keepAliveTimeout = KEEP_ALIVE_IDLE_MS;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -137,6 +139,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const headers: Record<string, string | number> = { ...CORS_HEADERS, 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text) };
   const type = (body as { __type?: string }).__type;
   if (status >= 400 && type) headers['x-amzn-ErrorType'] = type;
+  if (res.shouldKeepAlive) headers['Connection'] = 'keep-alive';
   res.writeHead(status, headers).end(text);
 }
 
