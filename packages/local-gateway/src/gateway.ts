@@ -16,13 +16,13 @@ import type { Writable } from 'node:stream';
 import type { LocalCredentials } from './auth/sigv4';
 import { SYSTEM_CLOCK, type Clock } from './clock';
 import { createCognitoEndpoint, type CognitoEndpoint } from './cognito/cognito-endpoint';
-import type { IssuedTokens, IssueOptions, LocalUser } from './cognito/local-user-pool';
+import type { IssuedTokens, IssueOptions, LocalUser, LocalUserPool } from './cognito/local-user-pool';
 import { requestTooLarge } from './gateway-responses';
 import { createEdge, HEADERS_TIMEOUT_MS, MAX_PAYLOAD_BYTES, REQUEST_TIMEOUT_MS } from './http-edge';
 import type { FunctionPool } from './lambda-pool';
 import { handleRequest, reject } from './pipeline';
 import { createBatchedLog, type LineLog } from './request-log';
-import { createStageRuntime, INTEGRATION_TIMEOUT_MS, type ApiKeyInfo } from './stage-runtime';
+import { createStageRuntime, INTEGRATION_TIMEOUT_MS, type ApiKeyInfo, type StageRuntime } from './stage-runtime';
 import type { Stack, StageDef } from './terraform-stack';
 
 export { MAX_PAYLOAD_BYTES, INTEGRATION_TIMEOUT_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS };
@@ -96,6 +96,13 @@ export interface UserTokens extends IssuedTokens {
 export interface Gateway {
   /** Starts listening; resolves to the stage URL, e.g. `http://127.0.0.1:3000/dev`. */
   listen(): Promise<string>;
+  /**
+   * Serves a new version of the stack on the same stage, port and connections, as a new deployment replaces a
+   * stage's on API Gateway: requests that arrive from now on see it, requests under way finish on the old one.
+   * `changes` replaces options that belong to the stack (function code, local users). Throws, and keeps serving the
+   * current deployment, when the new stack lacks the stage or does not load.
+   */
+  deploy(stack: Stack, changes?: Pick<GatewayOptions, 'functions' | 'users' | 'env'>): Promise<void>;
   close(): Promise<void>;
   /** The stage URL once listening. */
   readonly url: string;
@@ -132,26 +139,42 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const defaultLog: LineLog | undefined = options.log ? undefined : createBatchedLog(process.stdout);
   const log = options.log ?? defaultLog!;
-  const runtime = createStageRuntime(stack, { ...options, clock });
   const headersTimeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const host = options.host ?? '127.0.0.1';
+  let settings: GatewayOptions = options;
+  let current = deploymentOf(stack, settings, clock, log);
+  /** Deployments replaced while requests were still under way on them. */
+  const retiring = new Set<Deployment>();
+
   const server = createEdge({
     clock,
     log,
     maxPayloadBytes: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
     headersTimeoutMs,
     requestTimeoutMs: Math.max(headersTimeoutMs, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
-    handle: (ctx) => handleRequest(runtime, ctx),
-    tooLarge: (ctx) => reject(runtime, ctx, requestTooLarge()),
+    // A request runs to its end on the deployment it arrived on, as a request under way on AWS finishes on the
+    // deployment it started with.
+    handle: async (ctx) => {
+      const deployment = current;
+      deployment.inFlight += 1;
+      try {
+        return await handleRequest(deployment.runtime, ctx);
+      } finally {
+        deployment.inFlight -= 1;
+        if (retiring.has(deployment) && deployment.inFlight === 0) {
+          retiring.delete(deployment);
+          void deployment.close();
+        }
+      }
+    },
+    tooLarge: (ctx) => reject(current.runtime, ctx, requestTooLarge()),
   });
 
-  const watchers: FSWatcher[] = [];
-  if (options.watch ?? true) {
-    for (const [name, pool] of runtime.pools) watchers.push(watchCode(pool, name, log));
-  }
+  let cognito: CognitoEndpoint | undefined = current.runtime.userPools.size > 0 ? createCognitoEndpoint(current.runtime.userPools) : undefined;
+  let listening = false;
+  let url = '';
 
-  const { api, stage, apiKeys, pools } = runtime;
-  const cognito: CognitoEndpoint | undefined = runtime.userPools.size > 0 ? createCognitoEndpoint(runtime.userPools) : undefined;
-  const userPools: LocalPoolInfo[] = [...runtime.userPools.values()].map((pool) => ({
+  const poolInfo = (pool: LocalUserPool): LocalPoolInfo => ({
     id: pool.id,
     name: pool.def.name,
     issuer: pool.issuer,
@@ -163,56 +186,90 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     },
     clientIds: [...pool.def.clients.keys()],
     usernames: pool.usernames,
-  }));
-  const credentials = [...runtime.credentials.values()];
-  let url = '';
+  });
+  const startCognito = async () => {
+    if (cognito && !cognito.url) await cognito.listen(options.cognitoPort ?? 0, host);
+  };
+  /** The lines that say what the stage offers: keys, pools, credentials. */
+  const describe = () => {
+    const { runtime } = current;
+    for (const key of runtime.apiKeys) log(`  API key ${key.name}: ${key.value}${key.generated ? ' (generated locally)' : ''}`);
+    for (const pool of [...runtime.userPools.values()].map(poolInfo)) {
+      log(`  user pool ${pool.name} (${pool.id}): issuer ${pool.issuer}`);
+      log(`    JWKS ${pool.jwksUrl}; sign in: POST ${pool.signInUrl} (InitiateAuth, USER_PASSWORD_AUTH); app clients ${pool.clientIds.join(', ') || 'none'}`);
+    }
+    if (runtime.usesIam) {
+      for (const c of runtime.credentials.values()) log(`  IAM credentials for ${c.arn}: AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`);
+    }
+  };
+
   return {
     server,
-    apiKeys,
+    get apiKeys() {
+      return current.runtime.apiKeys;
+    },
     get url() {
       return url;
     },
-    userPools,
-    credentials,
+    get userPools() {
+      return [...current.runtime.userPools.values()].map(poolInfo);
+    },
+    get credentials() {
+      return [...current.runtime.credentials.values()];
+    },
     listen: async () => {
-      if (cognito) await cognito.listen(options.cognitoPort ?? 0, options.host ?? '127.0.0.1');
-      return new Promise<string>((resolve, rejectListen) => {
+      await startCognito();
+      url = await new Promise<string>((resolve, rejectListen) => {
         server.once('error', rejectListen);
-        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.listen(options.port ?? 0, host, () => {
           const address = server.address() as AddressInfo;
-          const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          url = `http://${host}:${address.port}/${stage.name}`;
-          log(`portico-gateway: ${api.name} stage "${stage.name}" at ${url}`);
-          for (const key of apiKeys) log(`  API key ${key.name}: ${key.value}${key.generated ? ' (generated locally)' : ''}`);
-          for (const pool of userPools) {
-            log(`  user pool ${pool.name} (${pool.id}): issuer ${pool.issuer}`);
-            log(`    JWKS ${pool.jwksUrl}; sign in: POST ${pool.signInUrl} (InitiateAuth, USER_PASSWORD_AUTH); app clients ${pool.clientIds.join(', ') || 'none'}`);
-          }
-          if (runtime.usesIam) {
-            for (const c of credentials) log(`  IAM credentials for ${c.arn}: AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`);
-          }
-          resolve(url);
+          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shown}:${address.port}/${current.runtime.stage.name}`);
         });
       });
+      listening = true;
+      log(`portico-gateway: ${current.runtime.api.name} stage "${current.runtime.stage.name}" at ${url}`);
+      describe();
+      return url;
+    },
+    deploy: async (next, changes = {}) => {
+      settings = { ...settings, ...changes };
+      // Built in full before anything changes: a stack that does not load leaves the current deployment serving.
+      const deployment = deploymentOf(next, settings, clock, log);
+      const previous = current;
+      current = deployment;
+      if (deployment.runtime.userPools.size > 0 || cognito) {
+        cognito ??= createCognitoEndpoint(deployment.runtime.userPools);
+        cognito.replacePools(deployment.runtime.userPools);
+        if (listening) await startCognito();
+      }
+      previous.stopWatching();
+      if (previous.inFlight === 0) await previous.close();
+      else retiring.add(previous);
+      if (listening) {
+        log(`portico-gateway: new deployment of ${deployment.runtime.api.name} on stage "${deployment.runtime.stage.name}" at ${url}`);
+        describe();
+      }
     },
     close: async () => {
       defaultLog?.flush();
-      for (const watcher of watchers) watcher.close();
       await cognito?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([...pools.values()].map((pool) => pool.close()));
+      const all = [current, ...retiring];
+      retiring.clear();
+      await Promise.all(all.map((deployment) => deployment.close()));
     },
     reload: (functionName) => {
-      for (const [name, pool] of pools) if (!functionName || name === functionName) pool.reload();
+      for (const [name, pool] of current.runtime.pools) if (!functionName || name === functionName) pool.reload();
     },
-    flushCache: () => runtime.cache.flush(),
+    flushCache: () => current.runtime.cache.flush(),
     flushAuthorizersCache: () => {
-      for (const authorizer of runtime.lambdaAuthorizers.values()) authorizer.flush();
+      for (const authorizer of current.runtime.lambdaAuthorizers.values()) authorizer.flush();
     },
     tokensFor: async (usernames, issue = {}) => {
       const out: UserTokens[] = [];
-      for (const pool of runtime.userPools.values()) {
+      for (const pool of current.runtime.userPools.values()) {
         const clientId = issue.clientId ?? pool.def.clients.keys().next().value;
         if (clientId === undefined || (issue.clientId !== undefined && !pool.def.clients.has(issue.clientId))) continue;
         for (const username of pool.usernames) {
@@ -221,6 +278,35 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
         }
       }
       return out;
+    },
+  };
+}
+
+/** One deployment of the stack to the stage: what it decides, the functions' code watchers, the requests under way. */
+interface Deployment {
+  readonly runtime: StageRuntime;
+  inFlight: number;
+  stopWatching(): void;
+  /** Stops watching and ends every execution environment. */
+  close(): Promise<void>;
+}
+
+function deploymentOf(stack: Stack, options: GatewayOptions, clock: Clock, log: (line: string) => void): Deployment {
+  const runtime = createStageRuntime(stack, { ...options, clock });
+  const watchers: FSWatcher[] = [];
+  if (options.watch ?? true) {
+    for (const [name, pool] of runtime.pools) watchers.push(watchCode(pool, name, log));
+  }
+  const stopWatching = () => {
+    for (const watcher of watchers.splice(0)) watcher.close();
+  };
+  return {
+    runtime,
+    inFlight: 0,
+    stopWatching,
+    close: async () => {
+      stopWatching();
+      await Promise.all([...runtime.pools.values()].map((pool) => pool.close()));
     },
   };
 }

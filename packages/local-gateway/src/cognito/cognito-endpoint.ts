@@ -34,6 +34,8 @@ export interface CognitoEndpoint {
   /** `http://127.0.0.1:<port>` once listening. */
   readonly url: string;
   listen(port: number, host: string): Promise<string>;
+  /** Serves these pools from now on (a new deployment of the stack); requests under way finish with the old ones. */
+  replacePools(pools: ReadonlyMap<string, LocalUserPool>): void;
   close(): Promise<void>;
 }
 
@@ -42,8 +44,9 @@ export interface CognitoEndpoint {
  * const endpoint = createCognitoEndpoint(runtime.userPools);
  * await endpoint.listen(0, '127.0.0.1'); // http://127.0.0.1:41234
  */
-export function createCognitoEndpoint(pools: ReadonlyMap<string, LocalUserPool>): CognitoEndpoint {
+export function createCognitoEndpoint(initialPools: ReadonlyMap<string, LocalUserPool>): CognitoEndpoint {
   let url = '';
+  let pools = initialPools;
   const server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => send(res, 500, { __type: 'InternalErrorException', message: (error as Error).message }));
   });
@@ -86,6 +89,9 @@ export function createCognitoEndpoint(pools: ReadonlyMap<string, LocalUserPool>)
           resolve(url);
         });
       }),
+    replacePools: (next) => {
+      pools = next;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
