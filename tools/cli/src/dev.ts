@@ -3,7 +3,7 @@
  * Per API: a watch build of its Lambda, its dev stack synthesized from its `portico.config.ts`, its tables created
  * (and seeded by the app's own `src/seed.ts` when empty) in one shared DynamoDB (dynalite, in a process of its own),
  * and a local gateway on the API's stable port. A saved handler is served on the next request; a saved route table
- * (or anything the config imports) is re-synthesized and the gateway re-reads the stack.
+ * (or anything the config imports) is re-synthesized and deployed to the running gateway.
  *
  * This is the composition root: it knows the apps only through discovery, and the library packages it uses
  * (infra, local-gateway) know no app at all.
@@ -155,8 +155,6 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
   const build: WatchBuild = watchApp(api.config, api.dir, { outdir: buildDir, log });
   let gateway: Gateway | undefined;
   let configWatch: ConfigWatch | undefined;
-  let port = options.port;
-  let cognitoPort = port === 0 ? 0 : (api.config.dev?.cognitoPort ?? port + 1000);
   let tokensFile: string | undefined;
   let current = '';
   // Re-synths run one at a time, and closing waits for the one under way: a Ctrl-C that lands while the gateway is
@@ -180,32 +178,37 @@ async function serveApi(api: DiscoveredApi, options: ServeOptions): Promise<Serv
     return loadStackFile(file);
   };
 
-  /** Creates the stack's tables, seeds them through the app when they are all empty, and (re)starts the gateway. */
+  /**
+   * Creates the stack's tables, seeds them through the app when they are all empty, and serves the stack: the first
+   * time on a new gateway, later as a new deployment to the same one (same port, same connections; requests under way
+   * finish on the deployment they started on).
+   */
   const serve = async (stack: Stack, config: ApiConfig): Promise<void> => {
     await ensureTables(stack, config, api, db, log);
-    const previous = gateway;
-    if (previous) {
-      await previous.close();
-      port = Number(new URL(previous.url).port);
-      const signIn = previous.userPools[0]?.signInUrl;
-      if (signIn) cognitoPort = Number(new URL(signIn).port);
+    const stackOptions = {
+      functions: functionCode(stack, config, buildDir),
+      users: (config.dev?.users ?? []).map((user) => ({ ...user, groups: [...(user.groups ?? [])] })),
+    };
+    if (gateway) {
+      await gateway.deploy(stack, stackOptions);
+      log(`dev: ${stackName(config, stage)} re-synthesized; the gateway serves the new stack at ${gateway.url}`);
+      tokensFile = await writeDevTokens(gateway, config, workDir, log, false);
+      return;
     }
     gateway = createGateway(stack, {
       stage,
-      port,
+      port: options.port,
       host: options.host,
-      functions: functionCode(stack, config, buildDir),
+      ...stackOptions,
       env: { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint },
       watch: true,
       log,
-      users: (config.dev?.users ?? []).map((user) => ({ ...user, groups: [...(user.groups ?? [])] })),
-      // Signing keys kept across restarts, so a token printed earlier still opens the API after a re-synth.
+      // Signing keys kept across deployments and restarts, so a token printed earlier still opens the API.
       keysDir: join(workDir, 'keys'),
-      cognitoPort,
+      cognitoPort: options.port === 0 ? 0 : (api.config.dev?.cognitoPort ?? options.port + 1000),
     });
     await gateway.listen();
-    if (previous) log(`dev: ${stackName(config, stage)} re-synthesized; the gateway serves the new stack at ${gateway.url}`);
-    tokensFile = await writeDevTokens(gateway, config, workDir, log, !previous);
+    tokensFile = await writeDevTokens(gateway, config, workDir, log, true);
   };
 
   try {
