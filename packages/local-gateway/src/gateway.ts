@@ -22,7 +22,7 @@ import { createEdge, HEADERS_TIMEOUT_MS, MAX_PAYLOAD_BYTES, REQUEST_TIMEOUT_MS }
 import type { FunctionPool } from './lambda-pool';
 import { handleRequest, reject } from './pipeline';
 import { createBatchedLog, type LineLog } from './request-log';
-import { createStageRuntime, INTEGRATION_TIMEOUT_MS, type ApiKeyInfo, type StageRuntime } from './stage-runtime';
+import { createStageRuntime, INTEGRATION_TIMEOUT_MS, type ApiKeyInfo, type StageRuntime, type UsageLedger } from './stage-runtime';
 import type { Stack, StageDef } from './terraform-stack';
 
 export { MAX_PAYLOAD_BYTES, INTEGRATION_TIMEOUT_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS };
@@ -142,7 +142,9 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
   const headersTimeoutMs = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const host = options.host ?? '127.0.0.1';
   let settings: GatewayOptions = options;
-  let current = deploymentOf(stack, settings, clock, log);
+  // Usage plans outlive deployments: a key's quota and buckets carry over to the next one.
+  const usage: UsageLedger = new Map();
+  let current = deploymentOf(stack, { ...settings, usage }, clock, log);
   /** Deployments replaced while requests were still under way on them. */
   const retiring = new Set<Deployment>();
 
@@ -235,7 +237,7 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
     deploy: async (next, changes = {}) => {
       settings = { ...settings, ...changes };
       // Built in full before anything changes: a stack that does not load leaves the current deployment serving.
-      const deployment = deploymentOf(next, settings, clock, log);
+      const deployment = deploymentOf(next, { ...settings, usage }, clock, log);
       const previous = current;
       current = deployment;
       if (deployment.runtime.userPools.size > 0 || cognito) {
@@ -291,7 +293,7 @@ interface Deployment {
   close(): Promise<void>;
 }
 
-function deploymentOf(stack: Stack, options: GatewayOptions, clock: Clock, log: (line: string) => void): Deployment {
+function deploymentOf(stack: Stack, options: GatewayOptions & { usage: UsageLedger }, clock: Clock, log: (line: string) => void): Deployment {
   const runtime = createStageRuntime(stack, { ...options, clock });
   const watchers: FSWatcher[] = [];
   if (options.watch ?? true) {

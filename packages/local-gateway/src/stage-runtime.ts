@@ -36,6 +36,13 @@ export interface KeyBinding {
   quota?: QuotaCounter;
 }
 
+/**
+ * Usage plans' counters (throttle buckets, quota) per plan and key. They belong to the usage plan, not to a deployment
+ * of the stage: hand the same ledger to each deployment's runtime and a key's quota and buckets carry over, as AWS
+ * keeps a key's usage across deployments. A plan whose limits changed starts its counters afresh.
+ */
+export type UsageLedger = Map<string, { limits: string; counters: Pick<KeyBinding, 'throttle' | 'planBucket' | 'quota'> }>;
+
 /** What a request to one method needs from the stack, worked out on its first request. */
 export interface MethodPlan {
   /** Key of a usage plan's per-method throttle: `/orders/{id}/GET`. */
@@ -66,6 +73,8 @@ export interface StageRuntimeOptions {
   keysDir?: string;
   /** Credentials AWS_IAM methods accept; one stable pair for `portico-local` when left out. */
   credentials?: readonly LocalCredentials[];
+  /** Usage plans' counters, shared with earlier deployments of the stage. Default: a new ledger. */
+  usage?: UsageLedger;
 }
 
 export interface StageRuntime {
@@ -149,7 +158,7 @@ export function createStageRuntime(stack: Stack, options: StageRuntimeOptions): 
   const credentials = new Map<string, LocalCredentials>();
   for (const c of options.credentials ?? [defaultCredentials(api.id, stack.accountId)]) credentials.set(c.accessKeyId, c);
 
-  const bindings = bindKeys(stack, api, stage, clock);
+  const bindings = bindKeys(stack, api, stage, clock, options.usage ?? new Map());
   const apiKeys = [...bindings.values()].map(({ key }) => ({ name: key.name, id: key.id, value: key.value, generated: key.generated }));
 
   // Stage throttling is per method ("default per-method limits"): `*/*` gives every method a bucket of its own with
@@ -210,7 +219,7 @@ export function createStageRuntime(stack: Stack, options: StageRuntimeOptions): 
 }
 
 /** API keys open a stage only through a usage plan that lists it, as on AWS. */
-function bindKeys(stack: Stack, api: RestApiDef, stage: StageDef, clock: Clock): Map<string, KeyBinding> {
+function bindKeys(stack: Stack, api: RestApiDef, stage: StageDef, clock: Clock, ledger: UsageLedger): Map<string, KeyBinding> {
   const bindings = new Map<string, KeyBinding>();
   for (const plan of stack.usagePlans) {
     const apiStage = plan.apiStages.find((s) => s.apiId === api.id && s.stage === stage.name);
@@ -218,13 +227,21 @@ function bindKeys(stack: Stack, api: RestApiDef, stage: StageDef, clock: Clock):
     for (const keyId of plan.apiKeyIds) {
       const key = stack.apiKeys.get(keyId);
       if (!key || !key.enabled || bindings.has(key.value)) continue;
-      bindings.set(key.value, {
-        key,
-        plan,
-        throttle: new Map([...apiStage.throttle].map(([path, limits]) => [path, new TokenBucket(limits, clock)])),
-        planBucket: plan.throttle?.rateLimit !== undefined ? new TokenBucket(plan.throttle, clock) : undefined,
-        quota: plan.quota ? new QuotaCounter(plan.quota, clock) : undefined,
-      });
+      const entry = `${plan.id}/${key.id}`;
+      const limits = JSON.stringify([plan.throttle ?? null, plan.quota ?? null, [...apiStage.throttle]]);
+      let kept = ledger.get(entry);
+      if (kept?.limits !== limits) {
+        kept = {
+          limits,
+          counters: {
+            throttle: new Map([...apiStage.throttle].map(([path, l]) => [path, new TokenBucket(l, clock)])),
+            planBucket: plan.throttle?.rateLimit !== undefined ? new TokenBucket(plan.throttle, clock) : undefined,
+            quota: plan.quota ? new QuotaCounter(plan.quota, clock) : undefined,
+          },
+        };
+        ledger.set(entry, kept);
+      }
+      bindings.set(key.value, { key, plan, ...kept.counters });
     }
   }
   return bindings;

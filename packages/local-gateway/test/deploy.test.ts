@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStackFile } from '../src/index';
-import { FUNCTION_OVERRIDES, writeTestStack, type TestStack } from './fixtures/test-stack';
+import { FIXED_KEY, FUNCTION_OVERRIDES, writeTestStack, type TestStack } from './fixtures/test-stack';
 import { request, startTestGateway, type Harness } from './helpers';
 import { open, parseResponse } from './raw-http';
 
@@ -119,6 +119,43 @@ describe('deploying a new version of the stack to a running stage', () => {
     // Assert
     await expect(deployed).rejects.toThrow(/stage "test"/);
     expect((await request(`${h.url}/echo`)).status).toBe(200);
+  });
+
+  it('keeps a key’s usage-plan quota and throttle across deployments, as they belong to the plan', async () => {
+    // Arrange: the fixed key's plan allows a burst of 2 and 5 a day; use 2, and let the bucket refill
+    const withKey = { headers: { 'x-api-key': FIXED_KEY } };
+    const used = [await request(`${h.url}/secure`, withKey), await request(`${h.url}/secure`, withKey)].map((r) => r.status);
+    // Act
+    await h.gateway.deploy(stackWith(withAddedRoute));
+    const burst = (await request(`${h.url}/secure`, withKey)).status;
+    h.clock.advance(2_000);
+    const rest = [];
+    for (let i = 0; i < 4; i++) {
+      rest.push((await request(`${h.url}/secure`, withKey)).status);
+      h.clock.advance(2_000);
+    }
+    // Assert: no token left right after the deployment (a fresh bucket would allow 2), and the day's quota of 5 runs
+    // out after 2 + 3 more (the throttled request counts for nothing)
+    expect(used).toEqual([200, 200]);
+    expect(burst).toBe(429);
+    expect(rest).toEqual([200, 200, 200, 429]);
+  });
+
+  it('starts a plan’s counters afresh when the new deployment changes its limits', async () => {
+    // Arrange
+    const withKey = { headers: { 'x-api-key': FIXED_KEY } };
+    await request(`${h.url}/secure`, withKey);
+    await request(`${h.url}/secure`, withKey);
+    // Act
+    await h.gateway.deploy(
+      stackWith((json) => {
+        json.resource.aws_api_gateway_usage_plan.small.throttle_settings = { rate_limit: 1, burst_limit: 3 };
+      }),
+    );
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request(`${h.url}/secure`, withKey)).status);
+    // Assert
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
   it('takes the new deployment’s API keys', async () => {
