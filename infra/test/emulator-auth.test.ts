@@ -26,7 +26,7 @@ import { AUTH_API, AUTH_ROUTES, PARTNER_CODE } from './fixtures/example-api/auth
 import { tempArtifact } from './support/artifact';
 import { awsClients, only, policyDocument, primePluginCache } from './support/aws-readback';
 import { startMoto, type MotoServer } from './support/moto';
-import { PLUGIN_CACHE_DIR, motoAvailable, motoProblem, requireTool, terraformAvailable, terraformProblem } from './support/tools';
+import { PLUGIN_CACHE_ENV, motoAvailable, motoProblem, requireTool, terraformAvailable, terraformProblem } from './support/tools';
 
 const STAGE = 'dev';
 const STACK = stackName(AUTH_API.config, STAGE);
@@ -61,7 +61,7 @@ const runs =
       PORTICO_CDKTF_OUT: join(workDir, 'cdktf.out'),
       PORTICO_STATE_DIR: join(workDir, 'state'),
       PORTICO_LAMBDA_META: artifact.metaPath,
-      TF_PLUGIN_CACHE_DIR: PLUGIN_CACHE_DIR,
+      ...PLUGIN_CACHE_ENV,
     };
     await primePluginCache(workDir);
     clients = awsClients(moto.endpoint, config.region);

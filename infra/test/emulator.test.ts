@@ -45,7 +45,7 @@ import { tempArtifact } from './support/artifact';
 import { awsClients, only, policyDocument, primePluginCache } from './support/aws-readback';
 import { startMoto, type MotoServer } from './support/moto';
 import {
-  PLUGIN_CACHE_DIR,
+  PLUGIN_CACHE_ENV,
   motoAvailable,
   motoProblem,
   requireTool,
@@ -99,7 +99,7 @@ const APPLY_TIMEOUT_MS = 5 * 60_000;
       PORTICO_CDKTF_OUT: join(workDir, 'cdktf.out'),
       PORTICO_STATE_DIR: join(workDir, 'state'),
       PORTICO_LAMBDA_META: artifact.metaPath,
-      TF_PLUGIN_CACHE_DIR: PLUGIN_CACHE_DIR,
+      ...PLUGIN_CACHE_ENV,
     };
     await primePluginCache(workDir);
     clients = awsClients(moto.endpoint, config.region);

@@ -11,7 +11,7 @@ import { PLAN_FILES, planStack, planStacks, readPlanJson } from '../src/plan/run
 import { planSummaryMarkdown } from '../src/plan/summary';
 import type { DeployTarget } from '../src/target';
 import { tempArtifact } from './support/artifact';
-import { awsProviderVersion, PLUGIN_CACHE_DIR, requireTool, terraformInit, terraformProblem, terraformTestEnv } from './support/tools';
+import { awsProviderVersion, PLUGIN_CACHE_ENV, requireTool, terraformInit, terraformProblem, terraformTestEnv } from './support/tools';
 
 jest.setTimeout(300_000);
 
@@ -200,7 +200,7 @@ describe('a mirror that lacks the pinned AWS provider', () => {
       PORTICO_LAMBDA_META: tempArtifact().metaPath,
       PORTICO_CDKTF_OUT: join(root, 'cdktf.out'),
       PORTICO_STATE_DIR: join(root, 'state'),
-      TF_PLUGIN_CACHE_DIR: PLUGIN_CACHE_DIR,
+      ...PLUGIN_CACHE_ENV,
     };
     const warmed = await terraformInit(warm, terraformTestEnv({ offline: true, backend: { kind: 'local', dir: root } }, env));
     expect(warmed).toMatchObject({ code: 0 });

@@ -85,13 +85,22 @@ export const terraformAvailable = (env: NodeJS.ProcessEnv = process.env): boolea
 export const PLUGIN_CACHE_DIR = join(tmpdir(), 'portico-terraform-plugin-cache');
 
 /**
+ * The cache as tests use it. Terraform (since 1.4) installs into the cache afresh on every init of a directory whose
+ * lock file does not yet vouch for the provider — every test's stack directory — removing the entry first; another
+ * test's `validate` or `plan` linked to that entry then fails with "there is no package for
+ * registry.terraform.io/hashicorp/aws … cached in .terraform/providers". With
+ * `TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE`, an entry once in the cache is linked and never written again.
+ */
+export const PLUGIN_CACHE_ENV = { TF_PLUGIN_CACHE_DIR: PLUGIN_CACHE_DIR, TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true' } as const;
+
+/**
  * The environment terraform runs with in tests: the project's own (`terraformEnv`: mirror CLI config, dummy keys
- * for offline or emulator targets) plus the shared plugin cache.
+ * for offline or emulator targets) plus the shared plugin cache ({@link PLUGIN_CACHE_ENV}).
  */
 export function terraformTestEnv(target: DeployTarget, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   mkdirSync(PLUGIN_CACHE_DIR, { recursive: true });
   const cliConfigDir = join(tmpdir(), 'portico-terraform-cli', String(process.pid));
-  return { ...terraformEnv(env, target, cliConfigDir), TF_PLUGIN_CACHE_DIR: PLUGIN_CACHE_DIR };
+  return { ...terraformEnv(env, target, cliConfigDir), ...PLUGIN_CACHE_ENV };
 }
 
 /**
