@@ -235,9 +235,11 @@ export function createGateway(stack: Stack, options: GatewayOptions): Gateway {
       return url;
     },
     deploy: async (next, changes = {}) => {
-      settings = { ...settings, ...changes };
-      // Built in full before anything changes: a stack that does not load leaves the current deployment serving.
-      const deployment = deploymentOf(next, { ...settings, usage }, clock, log);
+      // Built in full before anything changes: a stack that does not load leaves the current deployment (and the
+      // options it was built with) serving.
+      const nextSettings = { ...settings, ...changes };
+      const deployment = deploymentOf(next, { ...nextSettings, usage }, clock, log);
+      settings = nextSettings;
       const previous = current;
       current = deployment;
       if (deployment.runtime.userPools.size > 0 || cognito) {

@@ -121,6 +121,16 @@ describe('deploying a new version of the stack to a running stage', () => {
     expect((await request(`${h.url}/echo`)).status).toBe(200);
   });
 
+  it('forgets the options of a deployment that failed', async () => {
+    // Arrange: a deployment whose function code names a function the stack does not have
+    const failed = h.gateway.deploy(stackWith(), { functions: { 'no-such-function': join(dir, 'blocking.mjs') } });
+    await expect(failed).rejects.toThrow(/no-such-function/);
+    // Act
+    await h.gateway.deploy(stackWith(withAddedRoute));
+    // Assert
+    expect((await request(`${h.url}/added`)).status).toBe(200);
+  });
+
   it('keeps a key’s usage-plan quota and throttle across deployments, as they belong to the plan', async () => {
     // Arrange: the fixed key's plan allows a burst of 2 and 5 a day; use 2, and let the bucket refill
     const withKey = { headers: { 'x-api-key': FIXED_KEY } };
