@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStackFile } from '../src/index';
-import { FIXED_KEY, FUNCTION_OVERRIDES, writeTestStack, type TestStack } from './fixtures/test-stack';
+import { FIXED_KEY, FIXTURES, FUNCTION_OVERRIDES, writeTestStack, type TestStack } from './fixtures/test-stack';
 import { request, startTestGateway, type Harness } from './helpers';
-import { open, parseResponse } from './raw-http';
+import { open, send } from './raw-http';
 
 type Json = Record<string, any>;
 
@@ -29,26 +29,8 @@ function withAddedRoute(json: Json): void {
   };
 }
 
-/** Sends one request on a kept-alive connection and waits for its whole answer. */
-async function ask(conn: ReturnType<typeof open>, path: string) {
-  const from = conn.received().length;
-  conn.socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
-  for (;;) {
-    const answer = parseResponse(conn.received().slice(from));
-    if (answer) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Blocks `?wait=<file>` requests until the file exists, saying so when it starts waiting. */
-const BLOCKING_HANDLER = `
-import { existsSync } from 'node:fs';
-export const handler = async (event) => {
-  const wait = (event.queryStringParameters || {}).wait;
-  console.log('waiting on', wait);
-  await new Promise((resolve) => { const t = setInterval(() => { if (existsSync(wait)) { clearInterval(t); resolve(); } }, 5); });
-  return { statusCode: 200, body: 'released' };
-};`;
+/** A GET on a kept-alive connection. */
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 
 function deleteRoute(json: Json, method: string): void {
   delete json.resource.aws_api_gateway_method[method];
@@ -66,7 +48,6 @@ describe('deploying a new version of the stack to a running stage', () => {
   };
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portico-deploy-'));
-    writeFileSync(join(dir, 'blocking.mjs'), BLOCKING_HANDLER);
     h = await startTestGateway();
   });
   afterEach(async () => {
@@ -78,24 +59,24 @@ describe('deploying a new version of the stack to a running stage', () => {
   it('serves the new routes on the same port and the same kept-alive connection', async () => {
     // Arrange
     const conn = open(h.url);
-    const before = await ask(conn, '/test/added');
+    const before = await send(conn, get('/test/added'));
     // Act
     await h.gateway.deploy(stackWith(withAddedRoute));
-    const after = await ask(conn, '/test/added');
-    const echo = await ask(conn, '/test/echo');
+    const after = await send(conn, get('/test/added'));
+    const echo = await send(conn, get('/test/echo'));
     conn.socket.destroy();
     // Assert
-    expect(before.status).toBe(403);
-    expect(after.status).toBe(200);
-    expect(JSON.parse(after.body).event).toMatchObject({ resource: '/added', path: '/added' });
-    expect(echo.status).toBe(200);
+    expect(before?.status).toBe(403);
+    expect(after?.status).toBe(200);
+    expect(JSON.parse(after?.body ?? '{}').event).toMatchObject({ resource: '/added', path: '/added' });
+    expect(echo?.status).toBe(200);
     expect(h.logs).toContainEqual(expect.stringMatching(/^portico-gateway: new deployment of portico-test-api on stage "test" at http:\/\/127\.0\.0\.1:\d+\/test$/));
   });
 
   it('lets a request under way finish on the deployment it started on, though the new one drops its route', async () => {
     // Arrange: a request held inside its function (released by a file, never by a timer) when the deployment lands
     await h.close();
-    h = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': join(dir, 'blocking.mjs') } });
+    h = await startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': join(FIXTURES, 'blocking.mjs') } });
     const release = join(dir, 'release');
     const held = request(`${h.url}/slow?wait=${encodeURIComponent(release)}`);
     while (!h.functionOutput.join('').includes('waiting on')) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -123,7 +104,7 @@ describe('deploying a new version of the stack to a running stage', () => {
 
   it('forgets the options of a deployment that failed', async () => {
     // Arrange: a deployment whose function code names a function the stack does not have
-    const failed = h.gateway.deploy(stackWith(), { functions: { 'no-such-function': join(dir, 'blocking.mjs') } });
+    const failed = h.gateway.deploy(stackWith(), { functions: { 'no-such-function': join(FIXTURES, 'blocking.mjs') } });
     await expect(failed).rejects.toThrow(/no-such-function/);
     // Act
     await h.gateway.deploy(stackWith(withAddedRoute));

@@ -2,7 +2,7 @@
  * The node:http edge: what a public endpoint does with clients that send too much, too slowly, or go away.
  */
 import { request as httpRequest } from 'node:http';
-import { open, parseResponse, rawGet } from './raw-http';
+import { open, parseResponse, rawGet, send } from './raw-http';
 import { startTestGateway, type Harness } from './helpers';
 
 const LIMIT = 10 * 1024 * 1024;
@@ -75,16 +75,6 @@ describe('payloads over the limit', () => {
   });
 });
 
-/** Waits for one complete answer on a kept-alive connection, starting after `from` characters already received. */
-async function nextAnswer(conn: ReturnType<typeof open>, from: number) {
-  for (;;) {
-    const answer = parseResponse(conn.received().slice(from));
-    if (answer) return answer;
-    const closed = await Promise.race([conn.closed.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 10))]);
-    if (closed) return parseResponse(conn.received().slice(from));
-  }
-}
-
 describe('kept-alive connections', () => {
   it('leave closing an idle connection to the client, and send no Keep-Alive hint to time it by', async () => {
     // Arrange
@@ -92,14 +82,11 @@ describe('kept-alive connections', () => {
     try {
       const conn = open(h.url);
       const request = 'GET /test/echo HTTP/1.1\r\nHost: x\r\n\r\n';
-      conn.socket.write(request);
-      const first = await nextAnswer(conn, 0);
+      const first = await send(conn, request);
       // Act: idle past Node.js's 5 s keep-alive (plus its 1 s grace), where undici's 4 s pool timer, fired late by
       // a loaded machine, used to meet the server's close
       await new Promise((resolve) => setTimeout(resolve, 7_000));
-      const seen = conn.received().length;
-      conn.socket.write(request);
-      const second = await nextAnswer(conn, seen);
+      const second = await send(conn, request);
       conn.socket.destroy();
       // Assert
       expect(first).toMatchObject({ status: 200, headers: { connection: 'keep-alive' } });

@@ -6,21 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTION_OVERRIDES } from './fixtures/test-stack';
+import { FIXTURES, FUNCTION_OVERRIDES } from './fixtures/test-stack';
 import { request, startTestGateway, type Harness } from './helpers';
 
 jest.setTimeout(60_000);
-
-/** Blocks `?wait=<file>` requests until the file exists (logging when it starts waiting); answers others at once. */
-const BLOCKING_HANDLER = `
-import { existsSync } from 'node:fs';
-export const handler = async (event) => {
-  const wait = (event.queryStringParameters || {}).wait;
-  if (!wait) return { statusCode: 200, body: 'quick' };
-  console.log('waiting on', wait);
-  await new Promise((resolve) => { const t = setInterval(() => { if (existsSync(wait)) { clearInterval(t); resolve(); } }, 5); });
-  return { statusCode: 200, body: 'released' };
-};`;
 
 /** POST: answers the byte length of the body it got. GET ?repeat=N&char=c: answers c repeated N times. */
 const SIZES_HANDLER = `
@@ -52,7 +41,6 @@ describe('concurrency, as Lambda scales and throttles', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portico-scaling-'));
-    writeFileSync(join(dir, 'blocking.mjs'), BLOCKING_HANDLER);
   });
   afterEach(async () => {
     await h?.close();
@@ -60,7 +48,7 @@ describe('concurrency, as Lambda scales and throttles', () => {
   });
 
   const start = (reserved: number | undefined) =>
-    startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': join(dir, 'blocking.mjs') } }, (json: Record<string, any>) => {
+    startTestGateway({ functions: { ...FUNCTION_OVERRIDES, 'portico-slow': join(FIXTURES, 'blocking.mjs') } }, (json: Record<string, any>) => {
       const fn = json.resource.aws_lambda_function.slow_fn;
       fn.timeout = 30;
       if (reserved !== undefined) fn.reserved_concurrent_executions = reserved;

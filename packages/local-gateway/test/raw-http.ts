@@ -60,6 +60,22 @@ export async function exchange(url: string, head: string, body: Buffer | string 
   return parsed;
 }
 
+/**
+ * Writes one request on an open, kept-alive connection and resolves with its answer once it is complete, or with
+ * undefined when the server closes the connection first.
+ */
+export async function send(conn: RawExchange, request: string): Promise<RawResponse | undefined> {
+  const from = conn.received().length;
+  let closed = false;
+  void conn.closed.then(() => (closed = true));
+  conn.socket.write(request);
+  for (;;) {
+    const answer = parseResponse(conn.received().slice(from));
+    if (answer || closed) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** A GET with the path exactly as given. */
 export function rawGet(url: string, pathAndQuery: string, headers: string[] = []): Promise<RawResponse> {
   const { host } = new URL(url);
